@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/* /dev/trustvisor: the ioctl interface of include/uapi/trustvisor.h. */
+#define pr_fmt(fmt) "trustvisor: " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/io.h>
+#include <linux/uaccess.h>
+#include "uapi/trustvisor.h"
+#include "tv.h"
+
+static_assert(TV_EXIT_REASON_MAX == TV_EXIT_REASONS);
+
+/*
+ * Copies an extensible struct out: userspace said how much it knows in
+ * `size`; it gets min(its size, ours) bytes with `size` set to ours.
+ */
+static int tv_copy_out(void __user *uarg, void *kobj, u32 ksize, u32 usize)
+{
+	*(u32 *)kobj = ksize;
+	return copy_to_user(uarg, kobj, min(ksize, usize)) ? -EFAULT : 0;
+}
+
+static int tv_get_usize(void __user *uarg, u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	return *usize < 2 * sizeof(u32) ? -EINVAL : 0;
+}
+
+/* Exit counters of one CPU, asked of the monitor from whichever CPU we are on. */
+static int tv_cpu_exits(unsigned int cpu, u64 *exits)
+{
+	u64 *buf;
+	long ret;
+	int self;
+
+	buf = kzalloc(TV_EXIT_REASONS * sizeof(u64), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	self = get_cpu();
+	if (cpumask_test_cpu(self, &tv_mon.virtualized))
+		ret = (long)tv_hypercall(TV_HC_GET_CPU_STATS, cpu, virt_to_phys(buf),
+					 TV_EXIT_REASONS * sizeof(u64), NULL);
+	else
+		ret = TV_E_STATE;
+	put_cpu();
+	if (!ret)
+		memcpy(exits, buf, TV_EXIT_REASONS * sizeof(u64));
+	kfree(buf);
+	return tv_errno((int)ret);
+}
+
+static long tv_ioc_status(void __user *uarg)
+{
+	struct tv_status *st;
+	unsigned int cpu;
+	u64 *exits;
+	u32 usize;
+	int ret;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	exits = kzalloc(TV_EXIT_REASONS * sizeof(u64), GFP_KERNEL);
+	if (!st || !exits) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	st->abi_version = TV_ABI_VERSION;
+	st->monitor_version = tv_mon.hdr->version;
+	st->nr_cpus_online = num_online_cpus();
+	st->nr_cpus_virtualized = cpumask_weight(&tv_mon.virtualized);
+	memcpy(st->measurement, tv_mon.measurement, sizeof(st->measurement));
+	st->image_size = tv_mon.hdr->image_size;
+	st->monitor_memory = tv_mon.size;
+	for_each_possible_cpu(cpu) {
+		ret = tv_cpu_exits(cpu, exits);
+		if (ret)
+			goto out;
+		for (int i = 0; i < TV_EXIT_REASONS; i++)
+			st->exits[i] += exits[i];
+	}
+	tv_log_drain(&tv_mon);
+	ret = tv_copy_out(uarg, st, sizeof(*st), usize);
+out:
+	kfree(exits);
+	kfree(st);
+	return ret;
+}
+
+static long tv_ioc_cpu_status(void __user *uarg)
+{
+	struct tv_cpu_status *cs;
+	u32 usize;
+	int ret;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+	if (!cs)
+		return -ENOMEM;
+	if (copy_from_user(cs, uarg, min_t(u32, usize, sizeof(*cs)))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (cs->cpu >= nr_cpu_ids) {
+		ret = -EINVAL;
+		goto out;
+	}
+	cs->online = cpu_online(cs->cpu);
+	cs->virtualized = cpumask_test_cpu(cs->cpu, &tv_mon.virtualized);
+	ret = tv_cpu_exits(cs->cpu, cs->exits);
+	if (!ret)
+		ret = tv_copy_out(uarg, cs, sizeof(*cs), usize);
+out:
+	kfree(cs);
+	return ret;
+}
+
+static u64 tv_read_canary(void)
+{
+	unsigned long canary = 0;
+
+	get_cpu();
+	tv_hypercall(TV_HC_READ_CANARY, 0, 0, 0, &canary);
+	put_cpu();
+	return canary;
+}
+
+/*
+ * Kernel-mode attack on the monitor, for the selftests: read its first bytes
+ * through both of Linux's mappings and overwrite its canary.  Both must fault.
+ */
+static long tv_ioc_probe(void __user *uarg)
+{
+	struct tv_probe_result r = { 0 };
+	u8 buf[64];
+	u64 *canary = tv_mon.virt + tv_mon.hdr->canary_offset;
+	u64 evil = 0xbadc0ffee0ddf00dULL;
+	u32 usize;
+	int ret;
+
+	if (!tv_selftest_probes)
+		return -EPERM;
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	r.canary_before = tv_read_canary();
+	r.read_faulted = copy_from_kernel_nofault(buf, tv_mon.virt, sizeof(buf)) != 0;
+	r.read_matched = !r.read_faulted && !memcmp(buf, tv_image_blob, sizeof(buf));
+	if (copy_from_kernel_nofault(buf, page_address(tv_mon.pages), sizeof(buf)) == 0) {
+		r.read_faulted = 0;
+		r.read_matched |= !memcmp(buf, tv_image_blob, sizeof(buf));
+	}
+	/* The vmap alias of the canary is writable in Linux's page tables. */
+	r.write_faulted = 1;
+	__put_kernel_nofault(canary, &evil, u64, faulted);
+	r.write_faulted = 0;
+faulted:
+	r.canary_after = tv_read_canary();
+	tv_log_drain(&tv_mon);
+	return tv_copy_out(uarg, &r, sizeof(r), usize);
+}
+
+static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case TV_IOC_STATUS:
+		return tv_ioc_status(uarg);
+	case TV_IOC_CPU_STATUS:
+		return tv_ioc_cpu_status(uarg);
+	case TV_IOC_PROBE_MONITOR:
+		return tv_ioc_probe(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations tv_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = tv_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice tv_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "trustvisor",
+	.fops = &tv_fops,
+	.mode = 0600,
+};
+
+int tv_dev_register(void)
+{
+	return misc_register(&tv_misc);
+}
+
+void tv_dev_unregister(void)
+{
+	misc_deregister(&tv_misc);
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading the monitor image: check it, measure it, place it in memory of its
+ * own, make its text executable in Linux's view for the two entries Linux
+ * calls (init and per-CPU launch), and call init.
+ */
+#define pr_fmt(fmt) "trustvisor: " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <crypto/sha2.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+#include "tv.h"
+
+static const char *const tv_errors[] = {
+	[0] = "ok",
+	[1] = "bad parameter",
+	[2] = "VMX not available or disabled by firmware",
+	[3] = "a required VMX feature (EPT, VPID, unrestricted guest) is missing",
+	[4] = "monitor page-table pool exhausted",
+	[5] = "VMXON failed (another hypervisor active?)",
+	[6] = "VMCS setup failed",
+	[7] = "VMLAUNCH failed",
+	[8] = "CPU in the wrong state",
+	[9] = "unknown hypercall",
+	[10] = "not permitted",
+	[11] = "CR0/CR4 cannot satisfy VMX fixed bits",
+};
+
+const char *tv_strerror(int err)
+{
+	if (err > 0 || -err >= (int)ARRAY_SIZE(tv_errors))
+		return "unknown monitor error";
+	return tv_errors[-err];
+}
+
+int tv_errno(int err)
+{
+	switch (err) {
+	case TV_E_OK:
+		return 0;
+	case TV_E_NOVMX:
+		return -ENODEV;
+	case TV_E_NOFEAT:
+		return -EOPNOTSUPP;
+	case TV_E_NOMEM:
+		return -ENOMEM;
+	case TV_E_VMXON:
+		return -EBUSY;
+	case TV_E_PARAM:
+		return -EINVAL;
+	case TV_E_NOSYS:
+		return -ENOSYS;
+	case TV_E_PERM:
+		return -EPERM;
+	default:
+		return -EIO;
+	}
+}
+
+static int tv_image_check(const struct tv_image_header **out)
+{
+	size_t blob = tv_image_blob_end - tv_image_blob;
+	const struct tv_mle_header *mle = (const void *)tv_image_blob;
+	const struct tv_image_header *h = (const void *)(mle + 1);
+
+	if (blob < PAGE_SIZE || mle->uuid[0] != TV_MLE_UUID0 || mle->uuid[3] != TV_MLE_UUID3 ||
+	    memcmp(h->magic, TV_IMAGE_MAGIC, 8) || h->version != TV_MONITOR_VERSION ||
+	    h->image_size != blob || h->core_size < blob || h->entry_init >= blob ||
+	    h->entry_cpu_launch >= blob || h->canary_offset + 8 > h->core_size ||
+	    h->text_offset % PAGE_SIZE || h->text_end % PAGE_SIZE || h->text_end > blob ||
+	    h->entry_init < h->text_offset || h->entry_init >= h->text_end ||
+	    h->entry_cpu_launch < h->text_offset || h->entry_cpu_launch >= h->text_end) {
+		pr_err("embedded monitor image is malformed\n");
+		return -ENOEXEC;
+	}
+	*out = h;
+	return 0;
+}
+
+/*
+ * vmap() maps non-executable; clear NX (and W) on the monitor's text pages so
+ * Linux can call its init and launch entries.  Once launched, EPT hides these
+ * pages from Linux whatever its page tables say.
+ */
+static pte_t *tv_lookup_kernel_pte(unsigned long addr)
+{
+	pgd_t *pgd = (pgd_t *)__va(read_cr3_pa()) + pgd_index(addr);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+
+	if (pgd_none(*pgd))
+		return NULL;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d))
+		return NULL;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud) || pud_large(*pud))
+		return NULL;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(*pmd) || pmd_large(*pmd))
+		return NULL;
+	return pte_offset_kernel(pmd, addr);
+}
+
+static void tv_flush_tlb(void *unused)
+{
+	__flush_tlb_all();
+}
+
+static int tv_make_text_executable(struct tv_monitor *m, size_t text_start, size_t text_end)
+{
+	for (size_t off = text_start; off < text_end; off += PAGE_SIZE) {
+		pte_t *pte = tv_lookup_kernel_pte((unsigned long)m->virt + off);
+
+		if (!pte || !pte_present(*pte))
+			return -EFAULT;
+		set_pte(pte, pte_mkexec(pte_wrprotect(*pte)));
+	}
+	on_each_cpu(tv_flush_tlb, NULL, 1);
+	return 0;
+}
+
+/* The top of RAM, for the monitor's identity map of Linux memory. */
+static u64 tv_ram_top(void)
+{
+	struct resource *r;
+	u64 top = 0;
+
+	for (r = iomem_resource.child; r; r = r->sibling)
+		if (r->name && !strcmp(r->name, "System RAM") && r->end + 1 > top)
+			top = r->end + 1;
+	return top;
+}
+
+void tv_log_drain(struct tv_monitor *m)
+{
+	size_t cap = PAGE_SIZE - sizeof(*m->log);
+	u64 head = READ_ONCE(m->log->head);
+	char line[200];
+	size_t n = 0;
+
+	if (head - m->log_tail > cap) {
+		pr_warn("monitor log overrun: %llu bytes lost\n", head - m->log_tail - cap);
+		m->log_tail = head - cap;
+	}
+	for (; m->log_tail < head; m->log_tail++) {
+		char c = m->log->buf[m->log_tail % cap];
+
+		if (c != '\n' && n < sizeof(line) - 1) {
+			line[n++] = c;
+			continue;
+		}
+		line[n] = 0;
+		printk(KERN_INFO "%s\n", line);
+		n = 0;
+	}
+}
+
+int tv_monitor_load(struct tv_monitor *m)
+{
+	const struct tv_image_header *h;
+	size_t percpu, pool, size;
+	struct tv_init_params *p;
+	struct page **pages;
+	int (*init)(struct tv_init_params *);
+	unsigned int i;
+	int ret;
+
+	ret = tv_image_check(&h);
+	if (ret)
+		return ret;
+	percpu = (size_t)nr_cpu_ids * TV_PERCPU_SIZE;
+	pool = TV_POOL_PAGES * PAGE_SIZE;
+	/* Slack for aligning the per-CPU areas to their size. */
+	size = h->core_size + TV_PERCPU_SIZE + percpu + pool;
+	m->order = get_order(size);
+	if (m->order > MAX_ORDER - 1) {
+		pr_err("monitor needs %zu KiB contiguous, more than the page allocator gives\n",
+		       size >> 10);
+		return -ENOMEM;
+	}
+	m->size = PAGE_SIZE << m->order;
+	m->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, m->order);
+	m->log = (void *)get_zeroed_page(GFP_KERNEL);
+	pages = kcalloc(1 << m->order, sizeof(*pages), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!m->pages || !m->log || !pages || !p) {
+		pr_err("cannot allocate %zu KiB for the monitor\n", m->size >> 10);
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < (1U << m->order); i++)
+		pages[i] = m->pages + i;
+	m->virt = vmap(pages, 1 << m->order, VM_MAP, PAGE_KERNEL);
+	if (!m->virt) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	m->phys = page_to_phys(m->pages);
+	memcpy(m->virt, tv_image_blob, h->image_size);
+	sha256(m->virt, h->image_size, m->measurement);
+	m->hdr = m->virt + ((const u8 *)h - tv_image_blob);
+
+	ret = tv_make_text_executable(m, h->text_offset, h->text_end);
+	if (ret) {
+		pr_err("cannot map the monitor text executable\n");
+		goto out;
+	}
+	m->cpu_launch = m->virt + h->entry_cpu_launch;
+	init = m->virt + h->entry_init;
+
+	p->size = sizeof(*p);
+	p->nr_cpus = nr_cpu_ids;
+	p->virt = (u64)m->virt;
+	p->phys = m->phys;
+	p->mem_size = m->size;
+	p->percpu_offset = ALIGN((u64)m->virt + h->core_size, TV_PERCPU_SIZE) - (u64)m->virt;
+	p->pool_offset = p->percpu_offset + percpu;
+	p->ram_top = tv_ram_top();
+	p->log_phys = virt_to_phys(m->log);
+	p->log_size = PAGE_SIZE;
+	memcpy(p->measurement, m->measurement, sizeof(p->measurement));
+	ret = init(p);
+	tv_log_drain(m);
+	if (ret) {
+		pr_err("monitor init failed: %s\n", tv_strerror(ret));
+		ret = tv_errno(ret);
+	}
+out:
+	kfree(pages);
+	kfree(p);
+	if (ret)
+		tv_monitor_free(m);
+	return ret;
+}
+
+/* Only once no CPU runs under the monitor: wipe, then give the memory back. */
+void tv_monitor_free(struct tv_monitor *m)
+{
+	/* Wipe through the direct map: the text is read-only in the vmap. */
+	if (m->virt)
+		vunmap(m->virt);
+	if (m->pages) {
+		memzero_explicit(page_address(m->pages), m->size);
+		__free_pages(m->pages, m->order);
+	}
+	if (m->log)
+		free_page((unsigned long)m->log);
+	m->virt = NULL;
+	m->pages = NULL;
+	m->log = NULL;
+}

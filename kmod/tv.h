@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TV_KMOD_H
+#define TV_KMOD_H
+
+#include <linux/cpumask.h>
+#include <linux/types.h>
+#include "trustvisor/monitor.h"
+
+/* The loaded monitor, as the module sees it. */
+struct tv_monitor {
+	struct page *pages;
+	unsigned int order;
+	void *virt;			/* vmap of `pages`: the monitor's own address */
+	phys_addr_t phys;
+	size_t size;
+	const struct tv_image_header *hdr;
+	int (*cpu_launch)(u32 cpu);
+	struct tv_log_page *log;
+	u64 log_tail;
+	u8 measurement[32];
+	cpumask_t virtualized;
+};
+
+extern struct tv_monitor tv_mon;
+extern bool tv_selftest_probes;
+extern const u8 tv_image_blob[], tv_image_blob_end[];
+
+/* monitor.c */
+int tv_monitor_load(struct tv_monitor *m);
+void tv_monitor_free(struct tv_monitor *m);
+void tv_log_drain(struct tv_monitor *m);
+const char *tv_strerror(int monitor_err);
+int tv_errno(int monitor_err);
+
+/* cpu.c */
+int tv_cpus_launch(void);
+void tv_cpus_teardown(void);
+unsigned long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
+			   unsigned long a3, unsigned long *out_rbx);
+
+/* dev.c */
+int tv_dev_register(void);
+void tv_dev_unregister(void);
+
+#endif

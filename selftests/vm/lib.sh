@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the lane scripts: TAP from shell, run in the busybox initramfs.
+S=/selftests
+tap_n=0
+tap_failed=0
+tap() {		# tap OK|FAIL description
+	tap_n=$((tap_n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $tap_n $2"
+	else
+		echo "not ok $tap_n $2"
+		tap_failed=1
+	fi
+}
+suite_failed=0
+run() {		# run PROGRAM ARGS...: a TAP program; its failure fails the lane
+	echo "# === $*"
+	"$@" || suite_failed=1
+}
+mem_free_kb() {
+	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+}

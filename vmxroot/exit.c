@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit handling.  Linux runs with almost nothing trapped; what does exit
+ * is handled here, one small function per reason.  A guest request we refuse
+ * gets the fault real hardware would give; only a state we cannot continue
+ * from (triple fault, failed entry, an exit we never enabled) stops the CPU,
+ * and that is logged to COM1 and the log ring first.
+ */
+#include "vmxroot/vmxroot.h"
+#include "vmxroot/processor.h"
+#include "vmxroot/vmx.h"
+
+#define CPUID_SIGNATURE_EBX	0x73757254	/* "TrustVisorTV" */
+#define CPUID_SIGNATURE_ECX	0x69567473
+#define CPUID_SIGNATURE_EDX	0x56547273
+
+struct exit_ctx {
+	struct per_cpu *pc;
+	struct guest_regs *regs;
+	u32 reason;
+	u64 qual;
+	bool event_pending;	/* VM_ENTRY_INTR_INFO already set for this entry */
+};
+
+static u64 *gpr(struct guest_regs *regs, unsigned int n)
+{
+	return &((u64 *)regs)[n];
+}
+
+static void skip_instruction(void)
+{
+	u32 intr = (u32)vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	/* Completing an instruction ends STI/MOV SS blocking. */
+	if (intr & (GUEST_INTR_STI | GUEST_INTR_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr & ~(GUEST_INTR_STI | GUEST_INTR_MOV_SS));
+}
+
+static void inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error)
+{
+	u32 info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_CODE;
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+	x->event_pending = true;
+}
+
+static bool guest_cpl0(void)
+{
+	return !((vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3);
+}
+
+/* ---- NMIs: every one belongs to Linux and is delivered through the NMI window ---- */
+
+static void request_nmi_window(struct per_cpu *pc)
+{
+	pc->proc_ctls |= CPU_NMI_WINDOW_EXITING;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, pc->proc_ctls);
+}
+
+/* Host IDT vector 2: an NMI while we run.  Keep it for Linux. */
+void host_nmi(void)
+{
+	struct per_cpu *pc = this_cpu();
+
+	__atomic_fetch_add(&pc->nmi_pending, 1, __ATOMIC_RELAXED);
+	if (pc->vmcs_live)
+		request_nmi_window(pc);
+}
+
+static void handle_nmi_window(struct exit_ctx *x)
+{
+	struct per_cpu *pc = x->pc;
+
+	pc->proc_ctls &= ~CPU_NMI_WINDOW_EXITING;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, pc->proc_ctls);
+	if (!x->event_pending && pc->nmi_pending) {
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
+		x->event_pending = true;
+		__atomic_fetch_sub(&pc->nmi_pending, 1, __ATOMIC_RELAXED);
+		pc->nmis_reinjected++;
+	}
+	if (pc->nmi_pending)
+		request_nmi_window(pc);
+}
+
+/* ---- the guest stops: only when it cannot go on ---- */
+
+__noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason)
+{
+	pc->stopped = true;
+	tv_fatal("trustvisor: CPU %u: guest stopped: %s (exit reason %lu, qualification %lx)\n",
+		 pc->cpu, why, reason, vmcs_read(EXIT_QUALIFICATION));
+	tv_fatal("trustvisor: CPU %u: RIP %lx RSP %lx RFLAGS %lx CR0 %lx CR3 %lx CR4 %lx\n",
+		 pc->cpu, vmcs_read(GUEST_RIP), vmcs_read(GUEST_RSP), vmcs_read(GUEST_RFLAGS),
+		 vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3), vmcs_read(GUEST_CR4));
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+void vmx_resume_failed(struct guest_regs *regs)
+{
+	(void)regs;
+	tv_fatal("trustvisor: VMRESUME failed, VM-instruction error %lu\n",
+		 vmcs_read(VM_INSTRUCTION_ERROR));
+	guest_stop(this_cpu(), "VMRESUME failed", vmcs_read(VM_EXIT_REASON));
+}
+
+/* Host exception: a monitor bug.  Say where, then park the CPU. */
+void host_exception(struct guest_regs *regs)
+{
+	u64 *frame = (u64 *)(regs + 1);	/* vector, error, RIP, CS, RFLAGS, RSP, SS */
+	struct per_cpu *pc = this_cpu();
+
+	tv_fatal("trustvisor: CPU %u: monitor exception %lu error %lx at RIP %lx (image +%lx) CR2 %lx\n",
+		 pc->cpu, frame[0], frame[1], frame[2], frame[2] - monitor.virt, read_cr2());
+	guest_stop(pc, "monitor exception", frame[0]);
+}
+
+/* ---- exits ---- */
+
+static void handle_cpuid(struct exit_ctx *x)
+{
+	struct guest_regs *r = x->regs;
+	u32 leaf = (u32)r->rax, sub = (u32)r->rcx;
+	struct cpuid_regs c = { 0 };
+
+	if ((leaf & 0xffffff00) == 0x40000000) {
+		if (leaf == 0x40000000) {
+			c.eax = 0x40000001;
+			c.ebx = CPUID_SIGNATURE_EBX;
+			c.ecx = CPUID_SIGNATURE_ECX;
+			c.edx = CPUID_SIGNATURE_EDX;
+		} else if (leaf == 0x40000001) {
+			c.eax = TV_MONITOR_VERSION;
+			c.ebx = x->pc->cpu;
+		}
+	} else {
+		cpuid_count(leaf, sub, &c);
+		if (leaf == 1) {
+			/* VMX and SMX are ours; say a hypervisor is present. */
+			c.ecx &= ~((1U << 5) | (1U << 6));
+			c.ecx |= 1U << 31;
+		}
+	}
+	r->rax = c.eax;
+	r->rbx = c.ebx;
+	r->rcx = c.ecx;
+	r->rdx = c.edx;
+	skip_instruction();
+}
+
+static bool xcr0_valid(u64 v)
+{
+	struct cpuid_regs c;
+	u64 supported;
+
+	cpuid_count(0xd, 0, &c);
+	supported = ((u64)c.edx << 32) | c.eax;
+	if (!(v & 1) || (v & ~supported))
+		return false;
+	if ((v & 4) && !(v & 2))		/* AVX needs SSE */
+		return false;
+	if (((v >> 3) & 3) == 1 || ((v >> 3) & 3) == 2)	/* MPX: both or neither */
+		return false;
+	if ((v & 0xe0) && ((v & 0xe0) != 0xe0 || !(v & 4)))	/* AVX-512: all, with AVX */
+		return false;
+	return true;
+}
+
+static void handle_xsetbv(struct exit_ctx *x)
+{
+	u64 v = ((x->regs->rdx & 0xffffffff) << 32) | (x->regs->rax & 0xffffffff);
+
+	if (!guest_cpl0() || (u32)x->regs->rcx != 0 || !xcr0_valid(v)) {
+		inject_exception(x, VECTOR_GP, true, 0);
+		return;
+	}
+	asm volatile("xsetbv" : : "a"((u32)v), "d"((u32)(v >> 32)), "c"(0));
+	skip_instruction();
+}
+
+static void handle_cr_access(struct exit_ctx *x)
+{
+	struct vmx_caps *c = &monitor.caps;
+	unsigned int cr = x->qual & 0xf, type = (x->qual >> 4) & 3, reg = (x->qual >> 8) & 0xf;
+	u64 v;
+
+	if (type != 0 || (cr != 0 && cr != 4)) {
+		guest_stop(x->pc, "unexpected CR access", x->reason);
+	}
+	v = reg == 4 ? vmcs_read(GUEST_RSP) : *gpr(x->regs, reg);
+	if (cr == 0) {
+		u64 force = c->cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
+
+		if (v >> 32) {
+			inject_exception(x, VECTOR_GP, true, 0);
+			return;
+		}
+		vmcs_write(CR0_READ_SHADOW, v);
+		vmcs_write(GUEST_CR0, (v | force) & c->cr0_fixed1);
+	} else {
+		if (v & ~(c->cr4_fixed1 | X86_CR4_VMXE)) {
+			inject_exception(x, VECTOR_GP, true, 0);
+			return;
+		}
+		vmcs_write(CR4_READ_SHADOW, v);
+		vmcs_write(GUEST_CR4, v | c->cr4_fixed0);
+		/* The write did not reach the CPU: do the flush it would have done. */
+		invvpid(INVVPID_SINGLE, x->pc->vpid);
+	}
+	skip_instruction();
+}
+
+static int copy_to_guest(u64 gpa, const void *src, u64 len)
+{
+	if (len > PAGE_SIZE || (gpa & PAGE_MASK) != ((gpa + len - 1) & PAGE_MASK) ||
+	    gpa + len > monitor.params.ram_top || in_monitor(gpa, len))
+		return TV_E_PARAM;
+	memcpy((void *)gpa, src, len);	/* RAM is identity-mapped for the monitor */
+	return 0;
+}
+
+static u64 count_virtualized(void)
+{
+	u64 n = 0;
+
+	for (u32 i = 0; i < monitor.params.nr_cpus; i++)
+		n += READ_ONCE(per_cpu_of(i)->virtualized);
+	return n;
+}
+
+/* Returns 1 when the CPU is to be given back to Linux. */
+static int handle_vmcall(struct exit_ctx *x)
+{
+	struct guest_regs *r = x->regs;
+	long ret = TV_E_OK;
+
+	/* PAL hypercalls from user mode do not exist yet: VMCALL is #UD there. */
+	if (!guest_cpl0()) {
+		inject_exception(x, VECTOR_UD, false, 0);
+		return 0;
+	}
+	switch (r->rax) {
+	case TV_HC_PING:
+		r->rbx = TV_HC_PING_REPLY;
+		r->rcx = count_virtualized();
+		break;
+	case TV_HC_DEVIRT:
+		skip_instruction();
+		return 1;
+	case TV_HC_GET_CPU_STATS:
+		if (r->rbx >= monitor.params.nr_cpus || r->rdx != sizeof(x->pc->exits))
+			ret = TV_E_PARAM;
+		else
+			ret = copy_to_guest(r->rcx, per_cpu_of((u32)r->rbx)->exits, r->rdx);
+		break;
+	case TV_HC_READ_CANARY:
+		r->rbx = monitor_canary;
+		break;
+	default:
+		ret = TV_E_NOSYS;
+	}
+	r->rax = (u64)ret;
+	skip_instruction();
+	return 0;
+}
+
+/* Only writes to VMX-configuring MSRs are trapped, and RDMSR of MSRs outside the bitmap. */
+static void handle_msr(struct exit_ctx *x)
+{
+	inject_exception(x, VECTOR_GP, true, 0);
+}
+
+/*
+ * Linux touched monitor memory (or a guest-physical address beyond the EPT):
+ * it gets a page fault at that address with the reserved-bit flag, which
+ * Linux's fault path treats as a hard fault, never as a spurious one to retry.
+ */
+static void handle_ept_violation(struct exit_ctx *x)
+{
+	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+	u32 err = 1 | 8;	/* present, reserved bit */
+
+	if (x->pc->exits[EXIT_EPT_VIOLATION] <= 4)
+		pr_mon("CPU %u: guest access to %s gpa %lx refused", x->pc->cpu,
+		       in_monitor(gpa, 1) ? "monitor memory at" : "unmapped", gpa);
+	if (x->qual & 2)
+		err |= 2;
+	if (x->qual & 4)
+		err |= 16;
+	if (x->qual & (1 << 7)) {
+		write_cr2(vmcs_read(GUEST_LINEAR_ADDRESS));
+		inject_exception(x, VECTOR_PF, true, err);
+	} else {
+		inject_exception(x, VECTOR_GP, true, 0);
+	}
+}
+
+/* INIT parks the CPU in wait-for-SIPI; SIPI starts it in real mode at the vector. */
+static void handle_init(struct exit_ctx *x)
+{
+	pr_mon("CPU %u: INIT received", x->pc->cpu);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_WAIT_SIPI);
+}
+
+static void real_mode_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f, u16 sel, u32 ar)
+{
+	vmcs_write(sel_f, sel);
+	vmcs_write(base_f, (u64)sel << 4);
+	vmcs_write(limit_f, 0xffff);
+	vmcs_write(ar_f, ar);
+}
+
+#define REAL_SEG(NAME, sel, ar) \
+	real_mode_seg(GUEST_##NAME##_SELECTOR, GUEST_##NAME##_BASE, GUEST_##NAME##_LIMIT, \
+		      GUEST_##NAME##_AR_BYTES, sel, ar)
+
+static void handle_sipi(struct exit_ctx *x)
+{
+	struct vmx_caps *c = &monitor.caps;
+	u16 cs = (u16)((x->qual & 0xff) << 8);
+
+	pr_mon("CPU %u: SIPI vector %lx", x->pc->cpu, x->qual & 0xff);
+	memset(x->regs, 0, sizeof(*x->regs));
+	REAL_SEG(CS, cs, 0x9b);
+	REAL_SEG(DS, 0, 0x93);
+	REAL_SEG(ES, 0, 0x93);
+	REAL_SEG(FS, 0, 0x93);
+	REAL_SEG(GS, 0, 0x93);
+	REAL_SEG(SS, 0, 0x93);
+	REAL_SEG(TR, 0, 0x8b);
+	REAL_SEG(LDTR, 0, 0x82);
+	vmcs_write(GUEST_GDTR_BASE, 0);
+	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_IDTR_BASE, 0);
+	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_write(CR0_READ_SHADOW, 0x60000010);
+	vmcs_write(GUEST_CR0, (0x60000010 | c->cr0_fixed0) & ~(X86_CR0_PE | X86_CR0_PG));
+	vmcs_write(CR4_READ_SHADOW, 0);
+	vmcs_write(GUEST_CR4, c->cr4_fixed0);
+	vmcs_write(GUEST_CR3, 0);
+	vmcs_write(GUEST_DR7, 0x400);
+	vmcs_write(GUEST_RSP, 0);
+	vmcs_write(GUEST_RIP, 0);
+	vmcs_write(GUEST_RFLAGS, 2);
+	vmcs_write(GUEST_IA32_EFER, 0);
+	vmcs_write(VM_ENTRY_CONTROLS, vmcs_read(VM_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	invvpid(INVVPID_SINGLE, x->pc->vpid);
+}
+
+static void handle_exception_nmi(struct exit_ctx *x)
+{
+	u32 info = (u32)vmcs_read(VM_EXIT_INTR_INFO);
+
+	if ((info & INTR_TYPE_MASK) != INTR_TYPE_NMI)
+		guest_stop(x->pc, "unexpected exception exit", x->reason);
+	__atomic_fetch_add(&x->pc->nmi_pending, 1, __ATOMIC_RELAXED);
+	request_nmi_window(x->pc);
+}
+
+/* An event cut short by this exit must be delivered again on entry. */
+static void reinject_vectoring(struct exit_ctx *x)
+{
+	u32 info = (u32)vmcs_read(IDT_VECTORING_INFO_FIELD);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info & ~(1U << 12));
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read(IDT_VECTORING_ERROR_CODE));
+	vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	x->event_pending = true;
+}
+
+int vmx_handle_exit(struct guest_regs *regs)
+{
+	struct exit_ctx x = { .pc = this_cpu(), .regs = regs };
+
+	x.reason = (u32)vmcs_read(VM_EXIT_REASON);
+	x.qual = vmcs_read(EXIT_QUALIFICATION);
+	if ((x.reason & 0xffff) < TV_EXIT_REASONS)
+		x.pc->exits[x.reason & 0xffff]++;
+	if (x.reason & EXIT_REASON_FAILED_ENTRY)
+		guest_stop(x.pc, "VM entry failed", x.reason);
+	reinject_vectoring(&x);
+
+	switch (x.reason) {
+	case EXIT_EXCEPTION_NMI:
+		handle_exception_nmi(&x);
+		break;
+	case EXIT_NMI_WINDOW:
+		handle_nmi_window(&x);
+		break;
+	case EXIT_TRIPLE_FAULT:
+		guest_stop(x.pc, "triple fault", x.reason);
+	case EXIT_INIT:
+		handle_init(&x);
+		break;
+	case EXIT_SIPI:
+		handle_sipi(&x);
+		break;
+	case EXIT_CPUID:
+		handle_cpuid(&x);
+		break;
+	case EXIT_INVD:
+		/* INVD would drop the monitor's dirty lines too. */
+		asm volatile("wbinvd" ::: "memory");
+		skip_instruction();
+		break;
+	case EXIT_VMCALL:
+		return handle_vmcall(&x);
+	case EXIT_VMCLEAR: case EXIT_VMLAUNCH: case EXIT_VMPTRLD: case EXIT_VMPTRST:
+	case EXIT_VMREAD: case EXIT_VMRESUME: case EXIT_VMWRITE: case EXIT_VMXOFF:
+	case EXIT_VMXON: case EXIT_INVEPT: case EXIT_INVVPID: case EXIT_VMFUNC:
+	case EXIT_GETSEC: case EXIT_ENCLS:
+		/* No nested VMX, SMX or SGX for Linux: as on a CPU without them. */
+		inject_exception(&x, VECTOR_UD, false, 0);
+		break;
+	case EXIT_CR_ACCESS:
+		handle_cr_access(&x);
+		break;
+	case EXIT_RDMSR:
+	case EXIT_WRMSR:
+		handle_msr(&x);
+		break;
+	case EXIT_XSETBV:
+		handle_xsetbv(&x);
+		break;
+	case EXIT_EPT_VIOLATION:
+		handle_ept_violation(&x);
+		break;
+	default:
+		guest_stop(x.pc, "unhandled exit", x.reason);
+	}
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Monitor-wide state and the per-CPU area. */
+#ifndef TV_VMXROOT_H
+#define TV_VMXROOT_H
+
+#include "lib/base.h"
+#include "trustvisor/monitor.h"
+
+#define PAGE_SIZE	4096UL
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+
+#define __aligned(x)	__attribute__((aligned(x)))
+#define __noreturn	__attribute__((noreturn))
+#define __packed	__attribute__((packed))
+#define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
+
+/* Linux's own selectors (arch/x86/include/asm/segment.h), mirrored on purpose: see gdt.c. */
+#define SEL_KERNEL_CS	0x10
+#define SEL_KERNEL_DS	0x18
+#define SEL_TSS		0x40
+#define GDT_ENTRIES	16
+
+struct __packed tss64 {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+};
+
+/* General-purpose registers as the exit stub pushes them (entry.S). */
+struct guest_regs {
+	u64 rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* Linux's state that VM entry/exit does not carry, saved at launch for devirt. */
+struct linux_state {
+	u64 tss_desc[2];
+	u64 gdtr_base, idtr_base;
+	u16 gdtr_limit, idtr_limit;
+};
+
+/*
+ * One per CPU, TV_PERCPU_SIZE bytes and aligned to that size, so the monitor
+ * finds it from its stack pointer alone (this_cpu()), even in an NMI that hits
+ * while segment bases belong to Linux.
+ */
+struct per_cpu {
+	u8 vmxon[PAGE_SIZE];
+	u8 vmcs[PAGE_SIZE];
+	u64 gdt[GDT_ENTRIES];
+	struct tss64 tss;
+	struct linux_state saved;	/* Linux state for devirt */
+	u32 cpu;
+	u16 vpid;
+	bool virtualized;
+	bool stopped;
+	bool vmcs_live;		/* VMXON done and our VMCS current */
+	u32 nmi_pending;	/* NMIs owed to Linux */
+	bool unknown_logged;
+	u32 proc_ctls;		/* current primary processor-based controls */
+	u64 exits[TV_EXIT_REASONS];
+	u64 nmis_reinjected;
+};
+
+#define PERCPU_STACK_OFFSET	(3 * PAGE_SIZE)
+BUILD_BUG_ON(sizeof(struct per_cpu) > PERCPU_STACK_OFFSET);
+
+static inline struct per_cpu *this_cpu(void)
+{
+	u64 sp;
+
+	asm volatile("mov %%rsp, %0" : "=r"(sp));
+	return (struct per_cpu *)(sp & ~((u64)TV_PERCPU_SIZE - 1));
+}
+
+struct vmx_caps {
+	u32 pin, proc, proc2, exit, entry;
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	u64 ept_vpid;
+	u32 revision;
+	u8 maxphyaddr;
+	bool host_1g_pages;
+};
+
+struct monitor {
+	struct tv_init_params params;
+	u64 virt, phys, mem_size;
+	u64 text_end, rodata_end;	/* offsets, for page protections */
+	u64 pool_next, pool_end;	/* next free pool page (virtual) */
+	u64 host_cr3;
+	u64 eptp;
+	u64 ept_top;			/* guest-physical addresses mapped by EPT */
+	struct vmx_caps caps;
+	bool initialized;
+};
+
+extern struct monitor monitor;
+extern volatile u64 monitor_canary;
+
+static inline u64 virt_to_phys(const void *p)
+{
+	return monitor.phys + ((u64)p - monitor.virt);
+}
+
+static inline struct per_cpu *per_cpu_of(u32 cpu)
+{
+	return (struct per_cpu *)(monitor.virt + monitor.params.percpu_offset +
+				  (u64)cpu * TV_PERCPU_SIZE);
+}
+
+/* Monitor memory as guest-physical range: never visible to Linux. */
+static inline bool in_monitor(u64 pa, u64 len)
+{
+	return pa < monitor.phys + monitor.mem_size && pa + len > monitor.phys;
+}
+
+/* paging.c */
+void *pool_alloc_page(void);
+int host_paging_init(void);
+int ept_init(void);
+
+/* gdt.c */
+void cpu_tables_init(struct per_cpu *pc);
+void idt_init(void);
+
+/* vmx.c */
+int vmx_caps_init(void);
+int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp);
+int vmx_launch_failed(void);
+void msr_bitmap_init(void);
+
+/* exit.c */
+int vmx_handle_exit(struct guest_regs *regs);
+__noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason);
+
+/* devirt.c */
+__noreturn void vmx_devirt(struct guest_regs *regs);
+
+/* entry.S */
+extern char vmx_exit_entry[];
+extern char idt_stubs[];
+
+/* log.c */
+__attribute__((format(printf, 1, 2))) void tv_log(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void tv_fatal(const char *fmt, ...);
+
+#define pr_mon(fmt, ...) tv_log("trustvisor: " fmt "\n", ##__VA_ARGS__)
+
+#endif

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The monitor image: vmxroot/, lib/ and utpm/ compiled freestanding and linked
+# with vmxroot/vmxroot.lds into one position-independent image with no
+# undefined symbols and no run-time relocations, then flattened to
+# build/vmxroot/vmxroot.bin, which the module embeds and measures.
+
+VMXROOT_O := $(O)/vmxroot
+VMXROOT_BIN := $(VMXROOT_O)/vmxroot.bin
+VMXROOT_ELF := $(VMXROOT_O)/vmxroot.elf
+
+# No libc, no Linux headers (only the compiler's freestanding ones), no
+# SSE/x87 state (the guest's is live), no red zone (we take NMIs on our stack).
+MONITOR_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-builtin-printf -fpie -include $(CURDIR)/vmxroot/hidden.h \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-jump-tables \
+	-fcf-protection=branch -mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse \
+	-mno-sse2 -mno-avx -mno-80387 -mno-3dnow \
+	-I$(CURDIR) -I$(CURDIR)/include -DTV_MONITOR
+MONITOR_LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text -z noexecstack \
+	-z max-page-size=4096 --no-undefined --build-id=none
+
+VMXROOT_SRCS := $(wildcard vmxroot/*.c vmxroot/*.S)
+MONITOR_SRCS := $(VMXROOT_SRCS) $(LIB_SRCS) $(UTPM_SRCS)
+MONITOR_OBJS := $(patsubst %,$(VMXROOT_O)/%.o,$(MONITOR_SRCS))
+
+$(VMXROOT_O)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MONITOR_CFLAGS) -MMD -c $< -o $@
+
+$(VMXROOT_O)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(MONITOR_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+
+-include $(MONITOR_OBJS:.o=.d)
+
+$(VMXROOT_ELF): $(MONITOR_OBJS) vmxroot/vmxroot.lds
+	$(LD) $(MONITOR_LDFLAGS) -T vmxroot/vmxroot.lds -Map=$@.map -o $@ $(MONITOR_OBJS)
+	@scripts/check-monitor-image.sh $@
+
+$(VMXROOT_BIN): $(VMXROOT_ELF)
+	objcopy -O binary $< $@
+
+.PHONY: monitor freestanding-check
+monitor: $(VMXROOT_BIN)
+
+# Compiles lib/ and utpm/ with the monitor's flags and links them alone: fails
+# on any symbol they need that the monitor does not provide itself.
+FREESTANDING_OBJS := $(patsubst %,$(VMXROOT_O)/%.o,$(LIB_SRCS) $(UTPM_SRCS))
+freestanding-check: $(FREESTANDING_OBJS)
+	@$(LD) -r -o $(VMXROOT_O)/freestanding.o $(FREESTANDING_OBJS)
+	@undef=$$(nm -u $(VMXROOT_O)/freestanding.o | awk '{print $$2}' | \
+		grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
+	if [ -n "$$undef" ]; then echo "freestanding-check: undefined: $$undef"; exit 1; fi; \
+	echo "freestanding-check: lib/ and utpm/ need nothing outside themselves"
