@@ -35,7 +35,7 @@ deps:
 
 module: $(VMXROOT_BIN) | deps
 	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR)"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) O=$(KDIR) M=$(CURDIR) TV_IMAGE=$(abspath $(VMXROOT_BIN)) modules
 
 check-unit: $(UNIT_TESTS) | deps
 	@scripts/tap-run.sh check-unit $(UNIT_TESTS) $(UNIT_CHECKS)

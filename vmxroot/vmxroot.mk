@@ -25,11 +25,11 @@ VMXROOT_SRCS := $(wildcard vmxroot/*.c vmxroot/*.S)
 MONITOR_SRCS := $(VMXROOT_SRCS) $(LIB_SRCS) $(UTPM_SRCS)
 MONITOR_OBJS := $(patsubst %,$(VMXROOT_O)/%.o,$(MONITOR_SRCS))
 
-$(VMXROOT_O)/%.c.o: %.c
+$(VMXROOT_O)/%.c.o: %.c vmxroot/vmxroot.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(MONITOR_CFLAGS) -MMD -c $< -o $@
 
-$(VMXROOT_O)/%.S.o: %.S
+$(VMXROOT_O)/%.S.o: %.S vmxroot/vmxroot.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(MONITOR_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
 
