@@ -38,7 +38,7 @@ module: $(VMXROOT_BIN) | deps
 	$(MAKE) -C $(KDIR) O=$(KDIR) M=$(CURDIR) TV_IMAGE=$(abspath $(VMXROOT_BIN)) modules
 
 check-unit: $(UNIT_TESTS) | deps
-	@scripts/tap-run.sh check-unit $(UNIT_TESTS) $(UNIT_CHECKS)
+	@O=$(O) scripts/tap-run.sh check-unit $(UNIT_TESTS) $(UNIT_CHECKS)
 
 check: check-unit check-vm-novmx check-vm-vmx
 
