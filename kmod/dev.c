@@ -71,11 +71,11 @@ static long tv_ioc_status(void __user *uarg)
 		goto out;
 	}
 	st->abi_version = TV_ABI_VERSION;
-	st->monitor_version = tv_mon.hdr->version;
+	st->monitor_version = tv_mon.hdr.version;
 	st->nr_cpus_online = num_online_cpus();
 	st->nr_cpus_virtualized = cpumask_weight(&tv_mon.virtualized);
 	memcpy(st->measurement, tv_mon.measurement, sizeof(st->measurement));
-	st->image_size = tv_mon.hdr->image_size;
+	st->image_size = tv_mon.hdr.image_size;
 	st->monitor_memory = tv_mon.size;
 	for_each_possible_cpu(cpu) {
 		ret = tv_cpu_exits(cpu, exits);
@@ -140,7 +140,7 @@ static long tv_ioc_probe(void __user *uarg)
 {
 	struct tv_probe_result r = { 0 };
 	u8 buf[64];
-	u64 *canary = tv_mon.virt + tv_mon.hdr->canary_offset;
+	u64 *canary = tv_mon.virt + tv_mon.hdr.canary_offset;
 	u64 evil = 0xbadc0ffee0ddf00dULL;
 	u32 usize;
 	int ret;

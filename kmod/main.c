@@ -87,8 +87,8 @@ static int __init tv_init(void)
 	if (ret)
 		goto err_cpus;
 	pr_info("monitor %u.%u.%u running on %u CPUs, measurement %32phN\n",
-		tv_mon.hdr->version >> 16, (tv_mon.hdr->version >> 8) & 0xff,
-		tv_mon.hdr->version & 0xff, cpumask_weight(&tv_mon.virtualized),
+		tv_mon.hdr.version >> 16, (tv_mon.hdr.version >> 8) & 0xff,
+		tv_mon.hdr.version & 0xff, cpumask_weight(&tv_mon.virtualized),
 		tv_mon.measurement);
 	return 0;
 

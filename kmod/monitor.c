@@ -69,7 +69,7 @@ static int tv_image_check(const struct tv_image_header **out)
 {
 	size_t blob = tv_image_blob_end - tv_image_blob;
 	const struct tv_mle_header *mle = (const void *)tv_image_blob;
-	const struct tv_image_header *h = (const void *)(mle + 1);
+	const struct tv_image_header *h = (const void *)(tv_image_blob + TV_IMAGE_HEADER_OFFSET);
 
 	if (blob < PAGE_SIZE || mle->uuid[0] != TV_MLE_UUID0 || mle->uuid[3] != TV_MLE_UUID3 ||
 	    memcmp(h->magic, TV_IMAGE_MAGIC, 8) || h->version != TV_MONITOR_VERSION ||
@@ -208,7 +208,7 @@ int tv_monitor_load(struct tv_monitor *m)
 	m->phys = page_to_phys(m->pages);
 	memcpy(m->virt, tv_image_blob, h->image_size);
 	sha256(m->virt, h->image_size, m->measurement);
-	m->hdr = m->virt + ((const u8 *)h - tv_image_blob);
+	m->hdr = *h;
 
 	ret = tv_make_text_executable(m, h->text_offset, h->text_end);
 	if (ret) {
@@ -227,6 +227,7 @@ int tv_monitor_load(struct tv_monitor *m)
 	p->pool_offset = p->percpu_offset + percpu;
 	p->ram_top = tv_ram_top();
 	p->log_phys = virt_to_phys(m->log);
+	p->log_virt = (u64)m->log;
 	p->log_size = PAGE_SIZE;
 	memcpy(p->measurement, m->measurement, sizeof(p->measurement));
 	ret = init(p);

@@ -13,7 +13,7 @@ struct tv_monitor {
 	void *virt;			/* vmap of `pages`: the monitor's own address */
 	phys_addr_t phys;
 	size_t size;
-	const struct tv_image_header *hdr;
+	struct tv_image_header hdr;	/* a copy: the monitor's own is hidden once it runs */
 	int (*cpu_launch)(u32 cpu);
 	struct tv_log_page *log;
 	u64 log_tail;

@@ -21,7 +21,7 @@ mle_header:
 	.long 0, 0				/* command line start/end */
 mle_header_end:
 
-	.balign 8
+	.org TV_IMAGE_HEADER_OFFSET
 image_header:
 	.ascii TV_IMAGE_MAGIC
 	.byte 0

@@ -25,7 +25,9 @@ static int check_params(const struct tv_init_params *p)
 	    (p->virt + p->percpu_offset) % TV_PERCPU_SIZE || p->pool_offset < percpu_end ||
 	    p->pool_offset + TV_POOL_PAGES * PAGE_SIZE > p->mem_size)
 		return TV_E_PARAM;
-	if (!p->ram_top || p->log_size > PAGE_SIZE || p->log_phys + p->log_size > p->ram_top)
+	if (!p->ram_top || p->log_size > PAGE_SIZE || p->log_phys + p->log_size > p->ram_top ||
+	    (p->log_virt & (PAGE_SIZE - 1)) || (p->log_virt >> 47) != 0x1ffff ||
+	    (p->log_virt >= p->virt && p->log_virt < p->virt + p->mem_size))
 		return TV_E_PARAM;
 	return 0;
 }

@@ -100,10 +100,10 @@ static void log_ring_write(const char *s, int len)
 	struct tv_log_page *lp;
 	u64 cap, head;
 
-	if (!monitor.params.log_phys || monitor.params.log_size <= sizeof(*lp))
+	if (!monitor.params.log_virt || monitor.params.log_size <= sizeof(*lp))
 		return;
-	/* The log page is Linux RAM, reached through the host identity map. */
-	lp = (struct tv_log_page *)monitor.params.log_phys;
+	/* Linux's address for the page: host_paging_init maps it there for us too. */
+	lp = (struct tv_log_page *)monitor.params.log_virt;
 	cap = monitor.params.log_size - sizeof(*lp);
 	head = __atomic_fetch_add(&lp->head, (u64)len, __ATOMIC_RELAXED);
 	for (int i = 0; i < len; i++)

@@ -115,6 +115,9 @@ int host_paging_init(void)
 			flags |= PTE_NX;	/* the headers page: read only */
 		ret = host_map_4k(pml4, monitor.virt + off, monitor.phys + off, flags);
 	}
+	if (!ret && monitor.params.log_virt)
+		ret = host_map_4k(pml4, monitor.params.log_virt, monitor.params.log_phys,
+				  PTE_P | PTE_W | PTE_NX);
 	monitor.host_cr3 = virt_to_phys(pml4);
 	return ret;
 }

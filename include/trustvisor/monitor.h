@@ -19,6 +19,8 @@
 #define TV_MLE_UUID2		0xa2555c0f
 #define TV_MLE_UUID3		0x42b651cb
 #define TV_MLE_VERSION		0x00020001
+/* Where struct tv_image_header starts: after the 52-byte MLE header, 8-aligned. */
+#define TV_IMAGE_HEADER_OFFSET	56
 
 /* One per-CPU area is this size and aligned to it (vmxroot/percpu.h). */
 #define TV_PERCPU_SIZE		(32 * 1024)
@@ -86,7 +88,8 @@ struct tv_init_params {
 	__u64 percpu_offset;
 	__u64 pool_offset;
 	__u64 ram_top;		/* highest RAM address + 1 (host identity map) */
-	__u64 log_phys;		/* one page of Linux memory for the monitor's log */
+	__u64 log_phys;		/* one page of Linux memory for the monitor's log, */
+	__u64 log_virt;		/* mapped at Linux's address in both worlds */
 	__u32 log_size;
 	__u32 flags;
 	__u8 measurement[32];	/* SHA-256 of the image, computed by the module */
