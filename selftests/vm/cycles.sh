@@ -3,6 +3,7 @@
 # Load and unload the module N times in one boot: every cycle must succeed,
 # virtualize every CPU and give it back, and memory must not leak.
 . /selftests/lib.sh
+quiet_console
 n=${1:-20}
 echo "TAP version 13"
 echo "1..4"

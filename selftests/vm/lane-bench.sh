@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark lane: CPUID cost without and with the monitor, exits/s idle and busy.
 . /selftests/lib.sh
+quiet_console
 secs=${TV_BENCH_SECONDS:-20}
 echo "TAP version 13"
 echo "1..1"

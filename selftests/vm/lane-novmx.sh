@@ -3,6 +3,7 @@
 # The no-VMX lane (QEMU TCG): insmod must refuse cleanly, every time, and
 # leave nothing behind.
 . /selftests/lib.sh
+quiet_console
 echo "TAP version 13"
 echo "1..6"
 grep -q ' vmx' /proc/cpuinfo && tap FAIL "this lane needs a CPU without VMX" || tap OK "CPU has no VMX"
@@ -14,7 +15,7 @@ echo "# insmod: rc $rc: $out"
 	&& tap OK "insmod refused with ENODEV" || tap FAIL "insmod did not refuse with ENODEV"
 dmesg | grep -q 'trustvisor: refusing to load: this CPU has no Intel VMX' \
 	&& tap OK "one clear kernel log line says why" || tap FAIL "no refusal line in the kernel log"
-refusals=$(dmesg | grep -c 'trustvisor:')
+refusals=$(dmesg | grep 'trustvisor:' | grep -vc 'taints kernel\|module verification failed')
 [ "$refusals" -eq 1 ] && tap OK "exactly one trustvisor log line" || tap FAIL "$refusals trustvisor log lines"
 for i in 1 2 3 4 5 6 7 8 9 10; do insmod /trustvisor.ko 2>/dev/null; done
 [ ! -e /dev/trustvisor ] && ! grep -q '^trustvisor ' /proc/modules \

@@ -3,6 +3,7 @@
 # The VMX lane (Bochs): load the monitor on every CPU, run every suite, give
 # the machine back, then the load/unload cycles.
 . /selftests/lib.sh
+quiet_console
 echo "# CPUs online: $(nproc), vmx in cpuinfo: $(grep -c ' vmx' /proc/cpuinfo)"
 run $S/tv_cpuid absent
 echo "# === insmod trustvisor.ko selftest_probes=1"
@@ -20,4 +21,6 @@ echo "# === rmmod trustvisor"
 rmmod trustvisor || suite_failed=1
 run $S/tv_cpuid absent
 run $S/cycles.sh 20
+echo "# === the module's and the monitor's log lines"
+dmesg | grep trustvisor | tail -40
 exit $suite_failed

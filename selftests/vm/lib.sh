@@ -20,3 +20,8 @@ run() {		# run PROGRAM ARGS...: a TAP program; its failure fails the lane
 mem_free_kb() {
 	awk '/^MemFree:/ { print $2 }' /proc/meminfo
 }
+# Keep info-level kernel lines off the console so they do not split TAP
+# lines; warnings, oopses and lockups (level <= 4) still reach it.
+quiet_console() {
+	echo 5 > /proc/sys/kernel/printk
+}
