@@ -12,5 +12,5 @@ $(VM_O)/%: selftests/vm/%.c selftests/vm/tv_vm.h selftests/tap.h include/uapi/tr
 	$(CC) $(HOST_CFLAGS) -D_GNU_SOURCE -static -o $@ $< $(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
 
 .PHONY: vm-payload
-vm-payload: $(VM_BINS) $(VMXROOT_BIN)
-	cp $(VM_SCRIPTS) $(VMXROOT_BIN) $(VM_O)/
+vm-payload: $(VM_BINS) $(VMXROOT_BIN) $(TVCTL)
+	cp $(VM_SCRIPTS) $(VMXROOT_BIN) $(TVCTL) $(VM_O)/

@@ -218,8 +218,11 @@ static void handle_cr_access(struct exit_ctx *x)
 
 static int copy_to_guest(u64 gpa, const void *src, u64 len)
 {
-	if (len > PAGE_SIZE || (gpa & PAGE_MASK) != ((gpa + len - 1) & PAGE_MASK) ||
-	    gpa + len > monitor.params.ram_top || in_monitor(gpa, len))
+	u64 top = monitor.params.ram_top;
+
+	/* Written so that no sum can wrap: gpa comes from Linux. */
+	if (!len || len > PAGE_SIZE || gpa >= top || len > top - gpa ||
+	    (gpa & PAGE_MASK) != ((gpa + len - 1) & PAGE_MASK) || in_monitor(gpa, len))
 		return TV_E_PARAM;
 	memcpy((void *)gpa, src, len);	/* RAM is identity-mapped for the monitor */
 	return 0;

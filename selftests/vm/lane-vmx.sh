@@ -15,6 +15,7 @@ fi
 run $S/tv_cpuid present
 run $S/tv_status $S/vmxroot.bin
 run $S/tv_workload ${TV_WORKLOAD_SECONDS:-30}
+run $S/hotplug.sh
 echo "# === exit counters after the workload"
 $S/tv_bench exits 1 after
 echo "# === rmmod trustvisor"
