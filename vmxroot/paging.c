@@ -168,11 +168,12 @@ static u8 mtrr_type(u64 pa, u64 size)
 
 		if (!(mask & (1 << 11)))
 			continue;
-		/* Mask bits inside the block: the range covers only part of it. */
-		if (m & (size - 1) & PAGE_MASK)
-			return MT_MIXED;
-		if ((pa & m) != (base & m))
+		/* Compare above the block size first: does the range touch the block at all? */
+		if ((pa & m & ~(size - 1)) != (base & m & ~(size - 1)))
 			continue;
+		/* Mask bits inside the block: the range covers only part of it. */
+		if (m & (size - 1))
+			return MT_MIXED;
 		if (type == MT_MIXED || type == t)
 			type = t;
 		else if ((type == MT_WT && t == MT_WB) || (type == MT_WB && t == MT_WT))

@@ -57,6 +57,12 @@ struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
 };
 
+#ifdef TV_HOST_TEST
+/* Userspace unit tests of monitor logic supply these (selftests/vmxroot). */
+void cpuid_count(u32 leaf, u32 sub, struct cpuid_regs *r);
+u64 rdmsr(u32 msr);
+void wrmsr(u32 msr, u64 val);
+#else
 static inline void cpuid_count(u32 leaf, u32 sub, struct cpuid_regs *r)
 {
 	asm volatile("cpuid"
@@ -76,6 +82,7 @@ static inline void wrmsr(u32 msr, u64 val)
 {
 	asm volatile("wrmsr" : : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
 }
+#endif
 
 #define DEFINE_READ_CR(n)						\
 static inline u64 read_cr##n(void)					\

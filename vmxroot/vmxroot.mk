@@ -54,3 +54,11 @@ freestanding-check: $(FREESTANDING_OBJS)
 		grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
 	if [ -n "$$undef" ]; then echo "freestanding-check: undefined: $$undef"; exit 1; fi; \
 	echo "freestanding-check: lib/ and utpm/ need nothing outside themselves"
+
+# Monitor logic that needs no VMX, tested in userspace with faked MSRs/CPUID.
+MONITOR_UNIT := $(O)/selftests/vmxroot/test_monitor
+$(MONITOR_UNIT): selftests/vmxroot/test_monitor.c $(wildcard vmxroot/*.c vmxroot/*.h) selftests/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -DTV_HOST_TEST -Wno-unused-function -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -o $@ $<
+UNIT_TESTS += $(MONITOR_UNIT)
