@@ -7,22 +7,26 @@ quiet_console
 echo "TAP version 13"
 echo "1..6"
 grep -q ' vmx' /proc/cpuinfo && tap FAIL "this lane needs a CPU without VMX" || tap OK "CPU has no VMX"
-sync; echo 3 > /proc/sys/vm/drop_caches
-before=$(mem_free_kb)
 out=$(insmod /trustvisor.ko 2>&1); rc=$?
 echo "# insmod: rc $rc: $out"
 [ $rc -ne 0 ] && echo "$out" | grep -q 'No such device' \
 	&& tap OK "insmod refused with ENODEV" || tap FAIL "insmod did not refuse with ENODEV"
 dmesg | grep -q 'trustvisor: refusing to load: this CPU has no Intel VMX' \
-	&& tap OK "one clear kernel log line says why" || tap FAIL "no refusal line in the kernel log"
-refusals=$(dmesg | grep 'trustvisor:' | grep -vc 'taints kernel\|module verification failed')
-[ "$refusals" -eq 1 ] && tap OK "exactly one trustvisor log line" || tap FAIL "$refusals trustvisor log lines"
+	&& tap OK "a clear kernel log line says why" || tap FAIL "no refusal line in the kernel log"
+# busybox insmod makes two load attempts (finit_module, then init_module):
+# each must print the refusal and nothing else.
+other=$(dmesg | grep 'trustvisor:' | grep -v 'taints kernel\|module verification failed' |
+	grep -vc 'refusing to load: this CPU has no Intel VMX')
+[ "$other" -eq 0 ] && tap OK "the refusal is the only thing the module logs" \
+	|| tap FAIL "$other other trustvisor log lines"
+sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1
+before=$(mem_free_kb)
 for i in 1 2 3 4 5 6 7 8 9 10; do insmod /trustvisor.ko 2>/dev/null; done
 [ ! -e /dev/trustvisor ] && ! grep -q '^trustvisor ' /proc/modules \
 	&& tap OK "no module, no /dev/trustvisor after 11 refusals" || tap FAIL "state left behind"
-sync; echo 3 > /proc/sys/vm/drop_caches
+sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1
 after=$(mem_free_kb)
-echo "# MemFree before ${before} kB, after ${after} kB"
-[ $((before - after)) -lt 1024 ] && tap OK "no memory lost over 11 refused loads" \
+echo "# MemFree before ${before} kB, after ${after} kB (10 refused loads after a warm-up one)"
+[ $((before - after)) -lt 1024 ] && tap OK "no memory lost over 10 refused loads" \
 	|| tap FAIL "$((before - after)) kB lost"
 exit $tap_failed

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# Emulated-machine lanes (see docs/testing.md).  Each boots Debian's stock
+# kernel with a busybox initramfs holding ./trustvisor.ko and $(O)/selftests/vm
+# (built by vm-payload, see selftests/selftests.mk), runs
+# /selftests/lane-<lane>.sh, saves the serial console to $(O)/vm/<lane>.log
+# and judges it with scripts/check-serial-log.sh.
+
+.PHONY: check-vm-novmx check-vm-vmx demo bench
+
+UNIT_CHECKS += scripts/check-serial-log.selftest.sh
+
+# QEMU TCG, no VMX: refusal paths, the TPM, uAPI errors (about 10 s).
+check-vm-novmx: module vm-payload
+	O=$(O) scripts/run-qemu.sh novmx
+
+# Bochs with VMX+EPT, 2 CPUs: the monitor really runs (several minutes).
+check-vm-vmx: module vm-payload
+	O=$(O) scripts/run-bochs.sh vmx
+
+# Like check-vm-vmx, with the serial console shown live.
+demo: deps module vm-payload
+	O=$(O) TV_VM_ECHO=1 scripts/run-bochs.sh demo
+
+bench: module vm-payload
+	O=$(O) scripts/run-bochs.sh bench
