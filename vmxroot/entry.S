@@ -26,6 +26,24 @@
 	push %rax
 .endm
 
+.macro PUSH_CALLEE_SAVED
+	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+.endm
+
+.macro POP_CALLEE_SAVED
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+.endm
+
 .macro POP_GUEST_REGS
 	pop %rax
 	pop %rcx
@@ -58,38 +76,18 @@
 	.globl tv_cpu_launch
 tv_cpu_launch:
 	endbr64
-	push %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	mov 48(%rsp), %rsi		/* guest RIP: our return address */
 	lea 56(%rsp), %rdx		/* guest RSP: the stack after that return */
 	call vmx_cpu_prepare
 	test %eax, %eax
 	jnz 1f
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	POP_CALLEE_SAVED
 	vmlaunch
 	/* Only reached if VMLAUNCH failed. */
-	push %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	call vmx_launch_failed
-1:	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+1:	POP_CALLEE_SAVED
 	ret
 
 /*

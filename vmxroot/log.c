@@ -119,35 +119,33 @@ static void serial_write(const char *s, int len)
 	}
 }
 
-static int log_format(char *buf, size_t size, const char *fmt, va_list ap)
+static void log_emit(bool to_serial, const char *fmt, va_list ap)
 {
-	int len = tv_vsnprintf(buf, size, fmt, ap);
+	char buf[192];
+	int len = tv_vsnprintf(buf, sizeof(buf), fmt, ap);
 
-	return len < (int)size ? len : (int)size - 1;
+	if (len >= (int)sizeof(buf))
+		len = sizeof(buf) - 1;
+	log_ring_write(buf, len);
+	if (to_serial)
+		serial_write(buf, len);
 }
 
 void tv_log(const char *fmt, ...)
 {
-	char buf[192];
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = log_format(buf, sizeof(buf), fmt, ap);
+	log_emit(false, fmt, ap);
 	va_end(ap);
-	log_ring_write(buf, len);
 }
 
 /* For states where Linux may never read the ring again: also to COM1. */
 void tv_fatal(const char *fmt, ...)
 {
-	char buf[192];
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = log_format(buf, sizeof(buf), fmt, ap);
+	log_emit(true, fmt, ap);
 	va_end(ap);
-	log_ring_write(buf, len);
-	serial_write(buf, len);
 }

@@ -241,29 +241,18 @@ static inline void vmcs_write(u32 field, u64 val)
 	(void)vmcs_write_safe(field, val);
 }
 
-static inline bool vmx_on(u64 phys)
-{
-	bool fail;
-
-	asm volatile("vmxon %1\n\tsetbe %0" : "=qm"(fail) : "m"(phys) : "cc", "memory");
-	return !fail;
+/* VMXON, VMCLEAR, VMPTRLD: one physical-address operand, false on VMfail. */
+#define DEFINE_VMX_PHYS_INSN(name, insn)					\
+static inline bool name(u64 phys)						\
+{										\
+	bool fail;								\
+										\
+	asm volatile(insn " %1\n\tsetbe %0" : "=qm"(fail) : "m"(phys) : "cc", "memory"); \
+	return !fail;								\
 }
-
-static inline bool vmcs_clear(u64 phys)
-{
-	bool fail;
-
-	asm volatile("vmclear %1\n\tsetbe %0" : "=qm"(fail) : "m"(phys) : "cc", "memory");
-	return !fail;
-}
-
-static inline bool vmcs_load(u64 phys)
-{
-	bool fail;
-
-	asm volatile("vmptrld %1\n\tsetbe %0" : "=qm"(fail) : "m"(phys) : "cc", "memory");
-	return !fail;
-}
+DEFINE_VMX_PHYS_INSN(vmx_on, "vmxon")
+DEFINE_VMX_PHYS_INSN(vmcs_clear, "vmclear")
+DEFINE_VMX_PHYS_INSN(vmcs_load, "vmptrld")
 
 static inline void vmx_off(void)
 {
