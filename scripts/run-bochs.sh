@@ -82,7 +82,7 @@ bochs_pid=$!
 tv_start_echo "$log"
 
 rc=0
-tv_watch "$bochs_pid" "$log" "$limit" || rc=$?
+tv_watch "$bochs_pid" "$log" "$limit" "$blog" || rc=$?
 tv_stop "$bochs_pid"
 bochs_pid=""
 tv_stop_echo

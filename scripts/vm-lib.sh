@@ -55,10 +55,11 @@ tv_check_lane() {
 # the emulator exited, or the time limit passed.  Prints how long the boot
 # took to reach the lane script.  Returns 0 when the lane end marker was seen,
 # 1 on a kernel panic, 2 when the emulator exited by itself without the
-# marker, 3 on timeout, 4 when the log stopped growing (TV_VM_IDLE).
-# usage: tv_watch PID SERIAL_LOG TIMEOUT_S
+# marker, 3 on timeout, 4 when the log stopped growing (TV_VM_IDLE), 5 when
+# the emulator log shows a triple fault.
+# usage: tv_watch PID SERIAL_LOG TIMEOUT_S [EMULATOR_LOG]
 tv_watch() {
-	local pid=$1 log=$2 limit=$3 start=$SECONDS booted="" size=-1 now
+	local pid=$1 log=$2 limit=$3 emulog=${4:-} start=$SECONDS booted="" size=-1 now
 	local idle=${TV_VM_IDLE:-600} grew=$SECONDS
 	while :; do
 		now=$(stat -c %s "$log" 2>/dev/null || echo 0)
@@ -75,6 +76,10 @@ tv_watch() {
 		if grep -q 'end Kernel panic' "$log" 2>/dev/null; then
 			echo "vm: kernel panic; stopping the emulator"
 			return 1
+		fi
+		if [ -n "$emulog" ] && grep -q '3rd ([0-9]*) exception with no resolution' "$emulog" 2>/dev/null; then
+			echo "vm: the emulator reports a triple fault; stopping it"
+			return 5
 		fi
 		if ! kill -0 "$pid" 2>/dev/null; then
 			return 2
@@ -133,6 +138,7 @@ tv_explain() {
 	1) echo "vm: $emu: the guest kernel panicked" >&2 ;;
 	2) echo "vm: $emu exited before the lane finished (no TV-LANE-END line)" >&2 ;;
 	3) echo "vm: $emu TIMED OUT after $limit s (set TV_VM_TIMEOUT to change)" >&2 ;;
+	5) echo "vm: $emu: triple fault (see its log)" >&2 ;;
 	4) echo "vm: $emu: no serial output for ${TV_VM_IDLE:-600} s, the guest looks hung (TV_VM_IDLE)" >&2 ;;
 	esac
 	echo "vm: last 30 lines of $log:" >&2
