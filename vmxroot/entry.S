@@ -171,6 +171,23 @@ devirt_finish:
 	iretq
 
 /*
+ * void unblock_nmis(void): a VM exit caused by an NMI leaves NMIs blocked
+ * until the next IRET, and the monitor never IRETs otherwise: IRET to
+ * ourselves so the next NMI can arrive (and be handed to Linux).
+ */
+	.globl unblock_nmis
+unblock_nmis:
+	mov %rsp, %rax
+	push $0x18			/* SS: SEL_KERNEL_DS */
+	push %rax
+	pushfq
+	push $0x10			/* CS: SEL_KERNEL_CS */
+	lea 1f(%rip), %rax
+	push %rax
+	iretq
+1:	ret
+
+/*
  * Host IDT: one 16-byte stub per vector, all jumping to a common handler.
  * Vector 2 (NMI) is special: note it for the guest and return at once.
  */

@@ -358,6 +358,8 @@ static void handle_sipi(struct exit_ctx *x)
 	invvpid(INVVPID_SINGLE, x->pc->vpid);
 }
 
+void unblock_nmis(void);
+
 static void handle_exception_nmi(struct exit_ctx *x)
 {
 	u32 info = (u32)vmcs_read(VM_EXIT_INTR_INFO);
@@ -366,6 +368,7 @@ static void handle_exception_nmi(struct exit_ctx *x)
 		guest_stop(x->pc, "unexpected exception exit", x->reason);
 	__atomic_fetch_add(&x->pc->nmi_pending, 1, __ATOMIC_RELAXED);
 	request_nmi_window(x->pc);
+	unblock_nmis();
 }
 
 /* An event cut short by this exit must be delivered again on entry. */

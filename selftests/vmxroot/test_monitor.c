@@ -17,6 +17,7 @@ volatile u64 monitor_canary;
 
 void tv_log(const char *fmt, ...) { (void)fmt; }
 void tv_fatal(const char *fmt, ...) { (void)fmt; }
+void unblock_nmis(void) { }
 
 /* ---- fake CPU ---- */
 
