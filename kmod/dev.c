@@ -2,12 +2,16 @@
 /* /dev/trustvisor: the ioctl interface of include/uapi/trustvisor.h. */
 #define pr_fmt(fmt) "trustvisor: " fmt
 
+#include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/io.h>
 #include <linux/uaccess.h>
+#include <asm/apic.h>
+#include <asm/nmi.h>
 #include "uapi/trustvisor.h"
 #include "tv.h"
 
@@ -167,6 +171,60 @@ faulted:
 	return tv_copy_out(uarg, &r, sizeof(r), usize);
 }
 
+static DEFINE_PER_CPU(atomic_t, tv_nmi_expected);
+static atomic_t tv_nmi_received;
+
+/* Claims only the NMIs the test sent, so real ones keep their handlers. */
+static int tv_test_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	if (atomic_dec_if_positive(this_cpu_ptr(&tv_nmi_expected)) < 0)
+		return NMI_DONE;
+	atomic_inc(&tv_nmi_received);
+	return NMI_HANDLED;
+}
+
+/* One NMI at a time: the CPU latches only one pending NMI, even natively. */
+static long tv_ioc_test_nmi(void __user *uarg)
+{
+	struct tv_nmi_test t;
+	unsigned int cpu, i;
+	u32 usize;
+	int ret;
+
+	if (!tv_selftest_probes)
+		return -EPERM;
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	memset(&t, 0, sizeof(t));
+	if (copy_from_user(&t, uarg, min_t(u32, usize, sizeof(t))))
+		return -EFAULT;
+	if (!t.per_cpu || t.per_cpu > 1000)
+		return -EINVAL;
+	ret = register_nmi_handler(NMI_LOCAL, tv_test_nmi_handler, 0, "trustvisor_selftest");
+	if (ret)
+		return ret;
+	t.sent = 0;
+	atomic_set(&tv_nmi_received, 0);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		for (i = 0; i < t.per_cpu; i++) {
+			int wait = 1000;
+
+			atomic_inc(per_cpu_ptr(&tv_nmi_expected, cpu));
+			apic->send_IPI(cpu, NMI_VECTOR);
+			t.sent++;
+			while (atomic_read(&tv_nmi_received) < t.sent && wait--)
+				udelay(100);
+		}
+		atomic_set(per_cpu_ptr(&tv_nmi_expected, cpu), 0);
+	}
+	cpus_read_unlock();
+	t.received = atomic_read(&tv_nmi_received);
+	unregister_nmi_handler(NMI_LOCAL, "trustvisor_selftest");
+	return tv_copy_out(uarg, &t, sizeof(t), usize);
+}
+
 static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -178,6 +236,8 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return tv_ioc_cpu_status(uarg);
 	case TV_IOC_PROBE_MONITOR:
 		return tv_ioc_probe(uarg);
+	case TV_IOC_TEST_NMI:
+		return tv_ioc_test_nmi(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -54,9 +54,22 @@ struct tv_probe_result {
 	__u64 canary_after;
 };
 
+/*
+ * TV_IOC_TEST_NMI: only with selftest_probes=1.  Sends `per_cpu` NMIs, one at
+ * a time, to every online CPU and counts how many reached Linux's NMI
+ * handler: the monitor must hand every one back.
+ */
+struct tv_nmi_test {
+	__u32 size;
+	__u32 per_cpu;		/* in: NMIs per CPU (1..1000) */
+	__u32 sent;		/* out */
+	__u32 received;		/* out */
+};
+
 #define TV_IOC_MAGIC		0xb7
 #define TV_IOC_STATUS		_IOWR(TV_IOC_MAGIC, 0x00, struct tv_status)
 #define TV_IOC_CPU_STATUS	_IOWR(TV_IOC_MAGIC, 0x01, struct tv_cpu_status)
+#define TV_IOC_TEST_NMI		_IOWR(TV_IOC_MAGIC, 0x7e, struct tv_nmi_test)
 #define TV_IOC_PROBE_MONITOR	_IOWR(TV_IOC_MAGIC, 0x7f, struct tv_probe_result)
 
 #endif

@@ -135,13 +135,42 @@ static void test_probe(void)
 	       (unsigned long long)pr.canary_before, (unsigned long long)pr.canary_after);
 }
 
+/* NMIs sent to every CPU all reach Linux, through the monitor's NMI path. */
+static void test_nmi(void)
+{
+	struct tv_nmi_test t = { .size = sizeof(t), .per_cpu = 20 };
+	int n = nr_cpus_online(), ret;
+	u64 nmi = 0, win = 0;
+
+	for (int cpu = 0; cpu < n; cpu++) {
+		struct tv_cpu_status cs;
+
+		tv_cpu_status(fd, cpu, &cs);
+		nmi -= cs.exits[0];
+		win -= cs.exits[8];
+	}
+	ret = ioctl(fd, TV_IOC_TEST_NMI, &t);
+	for (int cpu = 0; cpu < n; cpu++) {
+		struct tv_cpu_status cs;
+
+		tv_cpu_status(fd, cpu, &cs);
+		nmi += cs.exits[0];
+		win += cs.exits[8];
+	}
+	tap_ok(ret == 0 && t.sent == 20u * n && t.received == t.sent,
+	       "NMIs: %u sent to %d CPUs, %u reached Linux's handler", t.sent, n, t.received);
+	tap_ok(nmi >= t.sent && win >= t.sent,
+	       "NMIs: each exited to the monitor (%llu) and went back through the NMI window (%llu)",
+	       (unsigned long long)nmi, (unsigned long long)win);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s IMAGE.bin\n", argv[0]);
 		return KSFT_FAIL;
 	}
-	tap_plan(4 + nr_cpus_online() + 1 + 6 + 3 + 1);
+	tap_plan(4 + nr_cpus_online() + 1 + 6 + 3 + 2 + 1);
 	fd = tv_open();
 	tap_ok(fd >= 0, "open %s (%s)", TV_DEVICE, fd >= 0 ? "ok" : strerror(errno));
 	if (fd < 0)
@@ -151,6 +180,7 @@ int main(int argc, char **argv)
 	test_user_vmcall();
 	test_bad_requests();
 	test_probe();
+	test_nmi();
 	close(fd);
 	return tap_finish();
 }
