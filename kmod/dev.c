@@ -34,6 +34,14 @@ static int tv_get_usize(void __user *uarg, u32 *usize)
 	return *usize < 2 * sizeof(u32) ? -EINVAL : 0;
 }
 
+/* The selftest-only ioctls exist only with selftest_probes=1. */
+static int tv_get_test_usize(void __user *uarg, u32 *usize)
+{
+	if (!tv_selftest_probes)
+		return -EPERM;
+	return tv_get_usize(uarg, usize);
+}
+
 /* Exit counters of one CPU, asked of the monitor from whichever CPU we are on. */
 static int tv_cpu_exits(unsigned int cpu, u64 *exits)
 {
@@ -149,9 +157,7 @@ static long tv_ioc_probe(void __user *uarg)
 	u32 usize;
 	int ret;
 
-	if (!tv_selftest_probes)
-		return -EPERM;
-	ret = tv_get_usize(uarg, &usize);
+	ret = tv_get_test_usize(uarg, &usize);
 	if (ret)
 		return ret;
 	r.canary_before = tv_read_canary();
@@ -191,9 +197,7 @@ static long tv_ioc_test_nmi(void __user *uarg)
 	u32 usize;
 	int ret;
 
-	if (!tv_selftest_probes)
-		return -EPERM;
-	ret = tv_get_usize(uarg, &usize);
+	ret = tv_get_test_usize(uarg, &usize);
 	if (ret)
 		return ret;
 	memset(&t, 0, sizeof(t));

@@ -14,16 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
 echo "1..14"
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
-}
-bail() {
-	echo "not ok $((n + 1)) $1"
-	echo "Bail out! $1"
-	exit 1
-}
+. "$(dirname "$0")/../tap.sh"
 sha() { printf '%s' "$1" | sha256sum | cut -c1-64; }
 # Flips the low bit of the byte at offset $2 of file $1.
 flip() {

@@ -27,16 +27,7 @@ pcrs=(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 23)
 plan=$((1 + ${#pcrs[@]} + 5))
 echo "TAP version 13"
 echo "1..$plan"
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
-}
-bail() {
-	echo "not ok $((n + 1)) $1"
-	echo "Bail out! $1"
-	exit 1
-}
+. "$(dirname "$0")/../tap.sh"
 t() { timeout 10 "$@"; }
 hex() { od -An -tx1 -v "$@" | tr -d ' \n'; }
 sha() { printf '%s' "$1" | sha256sum | cut -c1-64; }
