@@ -131,6 +131,7 @@ enum vmcs_field {
 #define SEC_ENABLE_VPID			(1U << 5)
 #define SEC_UNRESTRICTED_GUEST		(1U << 7)
 #define SEC_ENABLE_INVPCID		(1U << 12)
+#define SEC_CONCEAL_VMX_FROM_PT		(1U << 19)
 #define SEC_ENABLE_XSAVES		(1U << 20)
 #define SEC_ENABLE_USR_WAIT_PAUSE	(1U << 26)
 /* Exit controls */
@@ -140,11 +141,13 @@ enum vmcs_field {
 #define EXIT_LOAD_IA32_PAT		(1U << 19)
 #define EXIT_SAVE_IA32_EFER		(1U << 20)
 #define EXIT_LOAD_IA32_EFER		(1U << 21)
+#define EXIT_CONCEAL_VMX_FROM_PT	(1U << 24)
 /* Entry controls */
 #define ENTRY_LOAD_DEBUG_CONTROLS	(1U << 2)
 #define ENTRY_IA32E_MODE		(1U << 9)
 #define ENTRY_LOAD_IA32_PAT		(1U << 14)
 #define ENTRY_LOAD_IA32_EFER		(1U << 15)
+#define ENTRY_CONCEAL_VMX_FROM_PT	(1U << 17)
 
 /* EPT/VPID capabilities (IA32_VMX_EPT_VPID_CAP) */
 #define EPT_CAP_WALK4			(1ULL << 6)
