@@ -44,4 +44,4 @@ check: check-unit check-vm-novmx check-vm-vmx
 
 clean:
 	rm -rf $(O)
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
+	-$(MAKE) -C $(KDIR) O=$(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
