@@ -33,8 +33,6 @@ BUILD_BUG_ON(offsetof(struct devirt_frame, cr4) != 72);
 BUILD_BUG_ON(offsetof(struct devirt_frame, regs) != 80);
 BUILD_BUG_ON(offsetof(struct devirt_frame, iret_rip) != 80 + 16 * 8);
 
-__noreturn void devirt_finish(struct devirt_frame *f);
-void tss_desc_make(u64 desc[2], u64 base, u32 limit, bool busy);
 
 /* Called from devirt_finish once Linux's IDT is back. */
 int devirt_nmi_pending(void)

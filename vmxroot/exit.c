@@ -358,8 +358,6 @@ static void handle_sipi(struct exit_ctx *x)
 	invvpid(INVVPID_SINGLE, x->pc->vpid);
 }
 
-void unblock_nmis(void);
-
 static void handle_exception_nmi(struct exit_ctx *x)
 {
 	u32 info = (u32)vmcs_read(VM_EXIT_INTR_INFO);

@@ -9,9 +9,6 @@
 
 static u8 msr_bitmap[PAGE_SIZE] __aligned(4096);
 
-u64 idt_base(void);
-u16 idt_limit(void);
-
 /* Fits wanted bits into what the CPU allows; fails if a required bit is missing. */
 static int adjust_ctls(u32 msr, u32 wanted, u32 required, u32 *out)
 {

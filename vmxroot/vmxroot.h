@@ -128,6 +128,9 @@ int ept_init(void);
 /* gdt.c */
 void cpu_tables_init(struct per_cpu *pc);
 void idt_init(void);
+u64 idt_base(void);
+u16 idt_limit(void);
+void tss_desc_make(u64 desc[2], u64 base, u32 limit, bool busy);
 
 /* vmx.c */
 int vmx_caps_init(void);
@@ -143,8 +146,11 @@ __noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason);
 __noreturn void vmx_devirt(struct guest_regs *regs);
 
 /* entry.S */
+struct devirt_frame;
 extern char vmx_exit_entry[];
 extern char idt_stubs[];
+void unblock_nmis(void);
+__noreturn void devirt_finish(struct devirt_frame *f);
 
 /* log.c */
 __attribute__((format(printf, 1, 2))) void tv_log(const char *fmt, ...);
