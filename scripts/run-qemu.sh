@@ -10,13 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/vm-lib.sh"
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 LANE" >&2
-	exit 2
-fi
-lane=$1
-tv_check_lane "$lane"
-kernel=$(tv_kernel)
+tv_lane_args "$@"
 limit=${TV_VM_TIMEOUT:-300}
 
 mkdir -p "$TV_VMDIR"

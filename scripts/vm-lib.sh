@@ -51,6 +51,18 @@ tv_check_lane() {
 	esac
 }
 
+# The run scripts' one argument: sets `lane` (checked) and `kernel`.
+# usage: tv_lane_args "$@"
+tv_lane_args() {
+	if [ $# -ne 1 ]; then
+		echo "usage: $0 LANE" >&2
+		exit 2
+	fi
+	lane=$1
+	tv_check_lane "$lane"
+	kernel=$(tv_kernel)
+}
+
 # Waits until the serial log shows the lane finished (or the kernel died),
 # the emulator exited, or the time limit passed.  Prints how long the boot
 # took to reach the lane script.  Returns 0 when the lane end marker was seen,
