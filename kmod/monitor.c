@@ -160,7 +160,11 @@ void tv_log_drain(struct tv_monitor *m)
 			continue;
 		}
 		line[n] = 0;
-		printk(KERN_INFO "%s\n", line);
+		/* Fatal monitor lines must reach the console, whatever its level. */
+		if (strstr(line, "trustvisor: FATAL:"))
+			printk(KERN_CRIT "%s\n", line);
+		else
+			printk(KERN_INFO "%s\n", line);
 		n = 0;
 	}
 }

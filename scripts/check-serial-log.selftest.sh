@@ -49,7 +49,7 @@ bad_line() { # usage: bad_line NAME LINE: a good log with LINE in the boot;
 	MENTION=$2 expect reject "$1" "$good_boot"$'\n'"$2"$'\n'"$end_ok"
 }
 
-echo "1..24"
+echo "1..26"
 expect accept "clean boot, RETBleed warning, TAP skip and comments" "$good_boot"$'\n'"$end_ok"
 expect accept "clean boot with a clean emulator log" "$good_boot"$'\n'"$end_ok" \
 	$'00041112078e[CPU0  ] RDMSR: Unknown register 0x1a0\n06853720830p[ACPI  ] >>PANIC<< ACPI control: soft power off'
@@ -66,6 +66,8 @@ bad_line "rcu preempt stall" "[   40.1] rcu: INFO: rcu_preempt detected stalls o
 bad_line "hung task" "[  240.1] INFO: task insmod:70 blocked for more than 120 seconds."
 bad_line "call trace" "[   12.1] Call Trace:"
 bad_line "triple fault on the console" "tv-init: triple fault"
+bad_line "fatal monitor line (monitor COM1)" "trustvisor: FATAL: CPU 1: guest stopped: unhandled exit (exit reason 62, qualification 0)"
+bad_line "fatal monitor line (kernel log)" "[   12.1] trustvisor: FATAL: CPU 0: VMWRITE of field 4002 failed (VM-instruction error 12) in setup_controls"
 expect reject "triple fault in the emulator log" "$good_boot"$'\n'"$end_ok" \
 	"00123456789p[CPU0  ] >>PANIC<< exception(): 3rd (13) exception with no resolution"
 expect reject "emulator panic" "$good_boot"$'\n'"$end_ok" \

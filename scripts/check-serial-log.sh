@@ -2,7 +2,8 @@
 # Judges the serial console log of one emulated-machine lane.
 # usage: check-serial-log.sh SERIAL_LOG [EMULATOR_LOG]
 #
-# Fails (exit 1, printing the offending lines) when the log shows a kernel
+# Fails (exit 1, printing the offending lines) when the log shows a fatal
+# monitor line ("trustvisor: FATAL:") or a kernel
 # error (oops, BUG, WARNING: CPU:, general protection fault, panic, lockups,
 # RCU stalls, hung tasks, call traces, triple fault), when the emulator log
 # shows a triple fault or an emulator panic, when a TAP line reads "not ok",
@@ -31,7 +32,7 @@ problems=0
 # Kernel trouble.  TAP result and comment lines are exempt (a test may name
 # what it checks), and so are the echoed kernel command lines ("panic=-1").
 # The boot's "RETBleed: WARNING: ..." line does not match "WARNING: CPU:".
-kernel_bad='Oops|BUG:|WARNING: CPU:|general protection|Kernel panic|\<[Pp]anic\>|soft lockup|hard LOCKUP|self-detected stall|detected stalls? on CPU|blocked for more than|Call Trace:|[Tt]riple fault'
+kernel_bad='trustvisor: FATAL:|Oops|BUG:|WARNING: CPU:|general protection|Kernel panic|\<[Pp]anic\>|soft lockup|hard LOCKUP|self-detected stall|detected stalls? on CPU|blocked for more than|Call Trace:|[Tt]riple fault'
 tap_line='^[0-9]+:[[:space:]]*((not )?ok([[:space:]]|$)|#)'
 bad=$(grep -nE -- "$kernel_bad" <<<"$text" | grep -vE -- "$tap_line" |
 	grep -v -- 'ommand line:' || true)

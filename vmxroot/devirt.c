@@ -15,8 +15,8 @@ struct __packed devirt_frame {
 	u8 pad1[6];
 	struct desc_ptr idtr;
 	u8 pad2[6];
-	u16 ds, es, fs, gs, ss;
-	u8 pad3[6];
+	u16 ds, es, fs, gs, ss, ldtr;
+	u8 pad3[4];
 	u64 fs_base, gs_base;
 	u64 cr4;
 	struct guest_regs regs;
@@ -28,6 +28,7 @@ BUILD_BUG_ON(offsetof(struct devirt_frame, gdtr) != 8);
 BUILD_BUG_ON(offsetof(struct devirt_frame, idtr) != 24);
 BUILD_BUG_ON(offsetof(struct devirt_frame, ds) != 40);
 BUILD_BUG_ON(offsetof(struct devirt_frame, ss) != 48);
+BUILD_BUG_ON(offsetof(struct devirt_frame, ldtr) != 50);
 BUILD_BUG_ON(offsetof(struct devirt_frame, fs_base) != 56);
 BUILD_BUG_ON(offsetof(struct devirt_frame, cr4) != 72);
 BUILD_BUG_ON(offsetof(struct devirt_frame, regs) != 80);
@@ -51,21 +52,40 @@ static void write_cr(int n, u64 v)
 		asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
-/* Linux's TR: load its TSS descriptor into our GDT at its selector, marked available. */
+/*
+ * Linux's TR, from the guest state: its TSS descriptor written into our GDT at
+ * Linux's selector and marked available, so LTR accepts it.  Linux's own GDT
+ * is read-only and already holds the busy descriptor LTR would write.
+ */
 static void restore_linux_tr(struct per_cpu *pc)
 {
-	pc->gdt[SEL_TSS / 8] = pc->saved.tss_desc[0] & ~(1ULL << 41);
-	pc->gdt[SEL_TSS / 8 + 1] = pc->saved.tss_desc[1];
-	asm volatile("ltr %w0" : : "r"(SEL_TSS) : "memory");
+	u16 sel = (u16)vmcs_read(GUEST_TR_SELECTOR) & ~7;
+
+	if (!sel || sel / 8 + 1 >= GDT_ENTRIES)
+		sel = SEL_TSS;
+	tss_desc_make(&pc->gdt[sel / 8], vmcs_read(GUEST_TR_BASE),
+		      (u32)vmcs_read(GUEST_TR_LIMIT), false);
+	asm volatile("ltr %w0" : : "r"(sel) : "memory");
 }
 
+/* What Linux believes a control register holds: the shadow for the bits we own. */
+static u64 guest_cr_view(u32 cr_field, u32 mask_field, u32 shadow_field)
+{
+	u64 mask = vmcs_read(mask_field);
+
+	return (vmcs_read(cr_field) & ~mask) | (vmcs_read(shadow_field) & mask);
+}
+
+/*
+ * Gives this CPU back: Linux continues at the guest RIP with exactly the
+ * state VM entry would have given it, RAX included (the exit handler set it).
+ */
 __noreturn void vmx_devirt(struct guest_regs *regs)
 {
 	struct per_cpu *pc = this_cpu();
 	struct devirt_frame f;
 
 	f.regs = *regs;
-	f.regs.rax = TV_E_OK;
 	f.iret_rip = vmcs_read(GUEST_RIP);
 	f.iret_cs = vmcs_read(GUEST_CS_SELECTOR);
 	f.iret_rflags = vmcs_read(GUEST_RFLAGS);
@@ -76,30 +96,37 @@ __noreturn void vmx_devirt(struct guest_regs *regs)
 	f.es = (u16)vmcs_read(GUEST_ES_SELECTOR);
 	f.fs = (u16)vmcs_read(GUEST_FS_SELECTOR);
 	f.gs = (u16)vmcs_read(GUEST_GS_SELECTOR);
+	f.ldtr = (u16)vmcs_read(GUEST_LDTR_SELECTOR);
+	if (vmcs_read(GUEST_LDTR_AR_BYTES) & AR_UNUSABLE)
+		f.ldtr = 0;
 	f.fs_base = vmcs_read(GUEST_FS_BASE);
 	f.gs_base = vmcs_read(GUEST_GS_BASE);
 	f.cr3 = vmcs_read(GUEST_CR3);
-	f.cr4 = vmcs_read(GUEST_CR4);
-	f.gdtr.base = pc->saved.gdtr_base;
-	f.gdtr.limit = pc->saved.gdtr_limit;
-	f.idtr.base = pc->saved.idtr_base;
-	f.idtr.limit = pc->saved.idtr_limit;
+	f.cr4 = guest_cr_view(GUEST_CR4, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW) & ~X86_CR4_VMXE;
+	f.gdtr.base = vmcs_read(GUEST_GDTR_BASE);
+	f.gdtr.limit = (u16)vmcs_read(GUEST_GDTR_LIMIT);
+	f.idtr.base = vmcs_read(GUEST_IDTR_BASE);
+	f.idtr.limit = (u16)vmcs_read(GUEST_IDTR_LIMIT);
 
 	wrmsr(MSR_IA32_SYSENTER_CS, vmcs_read(GUEST_SYSENTER_CS));
 	wrmsr(MSR_IA32_SYSENTER_ESP, vmcs_read(GUEST_SYSENTER_ESP));
 	wrmsr(MSR_IA32_SYSENTER_EIP, vmcs_read(GUEST_SYSENTER_EIP));
 	wrmsr(MSR_IA32_PAT, vmcs_read(GUEST_IA32_PAT));
 	wrmsr(MSR_IA32_EFER, vmcs_read(GUEST_IA32_EFER));
-	write_cr(0, vmcs_read(GUEST_CR0));
+	write_cr(0, guest_cr_view(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW));
 	asm volatile("mov %0, %%dr7" : : "r"(vmcs_read(GUEST_DR7)));
 	wrmsr(MSR_IA32_DEBUGCTL, vmcs_read(GUEST_IA32_DEBUGCTL));
+	restore_linux_tr(pc);
 
 	pc->vmcs_live = false;
 	pc->virtualized = false;
 	vmcs_clear(virt_to_phys(pc->vmcs));
 	vmx_off();
-	restore_linux_tr(pc);
-	/* CR4 before CR3: our CR3 has no PCID bits, so Linux's CR4.PCIDE can go first. */
+	/*
+	 * CR4 before CR3: our CR3 has no PCID bits, so Linux's CR4.PCIDE can go
+	 * first.  CR4.VMXE goes now that VMX is off: Linux's view of it is the
+	 * module's business, the hardware's is ours.
+	 */
 	write_cr(4, f.cr4);
 	devirt_finish(&f);
 }

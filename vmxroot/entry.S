@@ -79,12 +79,16 @@ tv_cpu_launch:
 	PUSH_CALLEE_SAVED
 	mov 48(%rsp), %rsi		/* guest RIP: our return address */
 	lea 56(%rsp), %rdx		/* guest RSP: the stack after that return */
+	push %rdi			/* the CPU, for vmx_launch_failed */
 	call vmx_cpu_prepare
+	pop %rdi
 	test %eax, %eax
 	jnz 1f
 	POP_CALLEE_SAVED
 	vmlaunch
-	/* Only reached if VMLAUNCH failed. */
+	/* Only reached if VMLAUNCH failed; RDI still holds the CPU. */
+	setc %sil			/* CF: VMfailInvalid, ZF: VMfailValid */
+	movzbl %sil, %esi
 	PUSH_CALLEE_SAVED
 	call vmx_launch_failed
 1:	POP_CALLEE_SAVED
@@ -92,7 +96,8 @@ tv_cpu_launch:
 
 /*
  * VM exits land here (HOST_RIP) on the per-CPU stack with interrupts off.
- * vmx_handle_exit() returns 0 to resume the guest, 1 to give the CPU back.
+ * vmx_handle_exit() returns 0 to resume the guest, 1 to give the CPU back
+ * (with the guest registers, RAX included, as the handler left them).
  */
 	.globl vmx_exit_entry
 vmx_exit_entry:
@@ -124,6 +129,7 @@ vmx_exit_entry:
 #define F_FS	44
 #define F_GS	46
 #define F_SS	48
+#define F_LDTR	50
 #define F_FSB	56
 #define F_GSB	64
 #define F_CR4	72
@@ -152,6 +158,7 @@ devirt_finish:
 	mov %ax, %fs
 	mov F_GS(%rbx), %ax
 	mov %ax, %gs
+	lldt F_LDTR(%rbx)
 	mov $0xc0000100, %ecx
 	mov F_FSB(%rbx), %eax
 	mov F_FSB+4(%rbx), %edx

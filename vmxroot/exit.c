@@ -90,23 +90,30 @@ static void handle_nmi_window(struct exit_ctx *x)
 
 /* ---- the guest stops: only when it cannot go on ---- */
 
+static void dump_guest(struct per_cpu *pc)
+{
+	pr_fatal("CPU %u: RIP %lx RSP %lx RFLAGS %lx CR0 %lx CR3 %lx CR4 %lx",
+		 pc->cpu, vmcs_read(GUEST_RIP), vmcs_read(GUEST_RSP), vmcs_read(GUEST_RFLAGS),
+		 vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3), vmcs_read(GUEST_CR4));
+}
+
 __noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason)
 {
 	pc->stopped = true;
-	tv_fatal("trustvisor: CPU %u: guest stopped: %s (exit reason %lu, qualification %lx)\n",
+	pr_fatal("CPU %u: guest stopped: %s (exit reason %lu, qualification %lx)",
 		 pc->cpu, why, reason, vmcs_read(EXIT_QUALIFICATION));
-	tv_fatal("trustvisor: CPU %u: RIP %lx RSP %lx RFLAGS %lx CR0 %lx CR3 %lx CR4 %lx\n",
-		 pc->cpu, vmcs_read(GUEST_RIP), vmcs_read(GUEST_RSP), vmcs_read(GUEST_RFLAGS),
-		 vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3), vmcs_read(GUEST_CR4));
+	dump_guest(pc);
 	for (;;)
 		asm volatile("cli; hlt");
 }
 
 void vmx_resume_failed(struct guest_regs *regs)
 {
+	u64 err = 0;
+
 	(void)regs;
-	tv_fatal("trustvisor: VMRESUME failed, VM-instruction error %lu\n",
-		 vmcs_read(VM_INSTRUCTION_ERROR));
+	vmcs_read_safe(VM_INSTRUCTION_ERROR, &err);
+	pr_fatal("CPU %u: VMRESUME failed, VM-instruction error %lu", this_cpu()->cpu, err);
 	guest_stop(this_cpu(), "VMRESUME failed", vmcs_read(VM_EXIT_REASON));
 }
 
@@ -116,7 +123,7 @@ void host_exception(struct guest_regs *regs)
 	u64 *frame = (u64 *)(regs + 1);	/* vector, error, RIP, CS, RFLAGS, RSP, SS */
 	struct per_cpu *pc = this_cpu();
 
-	tv_fatal("trustvisor: CPU %u: monitor exception %lu error %lx at RIP %lx (image +%lx) CR2 %lx\n",
+	pr_fatal("CPU %u: monitor exception %lu error %lx at RIP %lx (image +%lx) CR2 %lx",
 		 pc->cpu, frame[0], frame[1], frame[2], frame[2] - monitor.virt, read_cr2());
 	guest_stop(pc, "monitor exception", frame[0]);
 }
@@ -254,6 +261,7 @@ static int handle_vmcall(struct exit_ctx *x)
 		r->rcx = count_virtualized();
 		break;
 	case TV_HC_DEVIRT:
+		r->rax = TV_E_OK;
 		skip_instruction();
 		return 1;
 	case TV_HC_GET_CPU_STATS:
@@ -383,16 +391,35 @@ static void reinject_vectoring(struct exit_ctx *x)
 	x->event_pending = true;
 }
 
+/*
+ * The first VM entry of a CPU failed: give the CPU back to the module's
+ * launch call with TV_E_LAUNCH, which then fails cleanly.  The guest state
+ * is the state Linux had at the call, so this is an ordinary return.
+ */
+static int first_entry_failed(struct exit_ctx *x, u32 full_reason)
+{
+	pr_fatal("CPU %u: VM entry failed (exit reason %x, qualification %lx): launch refused",
+		 x->pc->cpu, full_reason, x->qual);
+	x->regs->rax = (u64)(long)TV_E_LAUNCH;
+	return 1;
+}
+
 int vmx_handle_exit(struct guest_regs *regs)
 {
 	struct exit_ctx x = { .pc = this_cpu(), .regs = regs };
+	u32 full = (u32)vmcs_read(VM_EXIT_REASON);
 
-	x.reason = (u32)vmcs_read(VM_EXIT_REASON);
+	/* Bits 16-31 are flags (27: exit from an enclave, 31: failed entry). */
+	x.reason = full & EXIT_REASON_BASIC;
 	x.qual = vmcs_read(EXIT_QUALIFICATION);
-	if ((x.reason & 0xffff) < TV_EXIT_REASONS)
-		x.pc->exits[x.reason & 0xffff]++;
-	if (x.reason & EXIT_REASON_FAILED_ENTRY)
-		guest_stop(x.pc, "VM entry failed", x.reason);
+	if (x.reason < TV_EXIT_REASONS)
+		x.pc->exits[x.reason]++;
+	if (full & EXIT_REASON_FAILED_ENTRY) {
+		if (!x.pc->launched)
+			return first_entry_failed(&x, full);
+		guest_stop(x.pc, "VM entry failed", full);
+	}
+	x.pc->launched = true;
 	reinject_vectoring(&x);
 
 	switch (x.reason) {
@@ -423,8 +450,8 @@ int vmx_handle_exit(struct guest_regs *regs)
 	case EXIT_VMCLEAR: case EXIT_VMLAUNCH: case EXIT_VMPTRLD: case EXIT_VMPTRST:
 	case EXIT_VMREAD: case EXIT_VMRESUME: case EXIT_VMWRITE: case EXIT_VMXOFF:
 	case EXIT_VMXON: case EXIT_INVEPT: case EXIT_INVVPID: case EXIT_VMFUNC:
-	case EXIT_GETSEC: case EXIT_ENCLS:
-		/* No nested VMX, SMX or SGX for Linux: as on a CPU without them. */
+	case EXIT_GETSEC:
+		/* No nested VMX or SMX for Linux: as on a CPU without them. */
 		inject_exception(&x, VECTOR_UD, false, 0);
 		break;
 	case EXIT_CR_ACCESS:
@@ -441,7 +468,10 @@ int vmx_handle_exit(struct guest_regs *regs)
 		handle_ept_violation(&x);
 		break;
 	default:
+		/* Only what we enabled can exit; anything else is a monitor bug. */
 		guest_stop(x.pc, "unhandled exit", x.reason);
 	}
+	if (x.pc->vmx_errors)
+		guest_stop(x.pc, "a VMX instruction failed while handling the exit", x.reason);
 	return 0;
 }

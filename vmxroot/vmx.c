@@ -9,6 +9,35 @@
 
 static u8 msr_bitmap[PAGE_SIZE] __aligned(4096);
 
+/*
+ * The per-CPU area whose VMCS is current on this CPU.  Unlike this_cpu() it
+ * also works on Linux's stack, where VMCS setup runs.
+ */
+static struct per_cpu *vmcs_owner(void)
+{
+	u64 cur = ~0ULL;
+
+	asm volatile("vmptrst %0" : "=m"(cur) : : "cc");
+	for (u32 i = 0; i < monitor.params.nr_cpus; i++)
+		if (cur == virt_to_phys(per_cpu_of(i)->vmcs))
+			return per_cpu_of(i);
+	return NULL;
+}
+
+void vmx_insn_failed(const char *insn, u32 field, const char *caller)
+{
+	struct per_cpu *pc = vmcs_owner();
+	u64 err = 0;
+
+	/* VMfailValid leaves an error number; VMfailInvalid (no current VMCS) does not. */
+	if (!vmcs_read_safe(VM_INSTRUCTION_ERROR, &err))
+		err = ~0ULL;
+	if (pc)
+		pc->vmx_errors++;
+	pr_fatal("CPU %d: %s of field %x failed (VM-instruction error %ld) in %s",
+		 pc ? (int)pc->cpu : -1, insn, field, (long)err, caller);
+}
+
 /* Fits wanted bits into what the CPU allows; fails if a required bit is missing. */
 static int adjust_ctls(u32 msr, u32 wanted, u32 required, u32 *out)
 {
@@ -158,7 +187,7 @@ static void write_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f, const struct
 	write_seg(GUEST_##NAME##_SELECTOR, GUEST_##NAME##_BASE, GUEST_##NAME##_LIMIT, \
 		  GUEST_##NAME##_AR_BYTES, s)
 
-static void setup_guest_segments(struct per_cpu *pc)
+static void setup_guest_segments(void)
 {
 	struct desc_ptr gdt, idt;
 	struct seg s;
@@ -190,18 +219,11 @@ static void setup_guest_segments(struct per_cpu *pc)
 	vmcs_write(GUEST_GDTR_LIMIT, gdt.limit);
 	vmcs_write(GUEST_IDTR_BASE, idt.base);
 	vmcs_write(GUEST_IDTR_LIMIT, idt.limit);
-
-	/* What VM exit will not give back at devirtualization. */
-	memcpy(pc->saved.tss_desc, (const void *)(gdt.base + (read_tr() & ~7)), 16);
-	pc->saved.gdtr_base = gdt.base;
-	pc->saved.gdtr_limit = gdt.limit;
-	pc->saved.idtr_base = idt.base;
-	pc->saved.idtr_limit = idt.limit;
 }
 
-static void setup_guest_state(struct per_cpu *pc, u64 rip, u64 rsp)
+static void setup_guest_state(u64 rip, u64 rsp)
 {
-	setup_guest_segments(pc);
+	setup_guest_segments();
 	vmcs_write(GUEST_CR0, read_cr0());
 	vmcs_write(GUEST_CR3, read_cr3());
 	vmcs_write(GUEST_CR4, read_cr4());
@@ -321,30 +343,48 @@ int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp)
 		vmx_off();
 		return TV_E_VMCS;
 	}
+	/* From here an NMI that hits the monitor can ask for an NMI window. */
+	pc->vmcs_live = true;
 	setup_controls(pc);
 	setup_host_state(pc);
-	setup_guest_state(pc, guest_rip, guest_rsp);
+	setup_guest_state(guest_rip, guest_rsp);
 	/* Tables and VPIDs may be reused from an earlier load: no stale translations. */
 	invept(INVEPT_ALL, 0);
 	invvpid(INVVPID_SINGLE, pc->vpid);
+	if (pc->vmx_errors) {
+		/* Each failed VMWRITE was logged with its field by vmx_insn_failed(). */
+		vmx_cpu_abandon(pc);
+		return TV_E_VMCS;
+	}
 	pc->virtualized = true;
 	return 0;
 }
 
-int vmx_launch_failed(void)
+/* Undoes vmx_cpu_prepare on this CPU: its own VMCS, never another CPU's. */
+void vmx_cpu_abandon(struct per_cpu *pc)
 {
-	struct per_cpu *pc = per_cpu_of(0);
-	u64 err = vmcs_read(VM_INSTRUCTION_ERROR);
-	u64 cur;
-
-	/* We are on Linux's stack here: find our CPU by its current VMCS. */
-	asm volatile("vmptrst %0" : "=m"(cur));
-	for (u32 i = 0; i < monitor.params.nr_cpus; i++)
-		if (cur == virt_to_phys(per_cpu_of(i)->vmcs))
-			pc = per_cpu_of(i);
-	pr_mon("CPU %u: VMLAUNCH failed, VM-instruction error %lu", pc->cpu, err);
+	pc->vmcs_live = false;
 	pc->virtualized = false;
 	vmcs_clear(virt_to_phys(pc->vmcs));
 	vmx_off();
+}
+
+/*
+ * VMLAUNCH itself failed on `cpu` (entry.S passes the CPU the launch was
+ * for and whether it was VMfailInvalid).  We are on Linux's stack.
+ */
+int vmx_launch_failed(u32 cpu, bool fail_invalid)
+{
+	struct per_cpu *pc;
+	u64 err = 0;
+
+	if (cpu >= monitor.params.nr_cpus)
+		return TV_E_LAUNCH;
+	pc = per_cpu_of(cpu);
+	if (fail_invalid)
+		pr_fatal("CPU %u: VMLAUNCH failed: no current VMCS (VMfailInvalid)", cpu);
+	else if (vmcs_read_safe(VM_INSTRUCTION_ERROR, &err))
+		pr_fatal("CPU %u: VMLAUNCH failed, VM-instruction error %lu", cpu, err);
+	vmx_cpu_abandon(pc);
 	return TV_E_LAUNCH;
 }

@@ -218,9 +218,16 @@ enum exit_reason {
 	EXIT_ENCLS		= 60,
 };
 
+#define EXIT_REASON_BASIC		0xffffU
 #define EXIT_REASON_FAILED_ENTRY	(1U << 31)
 
-/* VMX instruction wrappers.  The *_safe forms return false on VMfail. */
+/*
+ * VMX instruction wrappers.  Every one reports failure: VMfailInvalid (CF,
+ * no current VMCS) or VMfailValid (ZF, error number in the VMCS).  The
+ * *_safe forms return false on failure; vmcs_write() and vmcs_read() log the
+ * field, the VM-instruction error and the calling function, and mark the CPU
+ * so the operation in progress (VMCS setup, an exit) can fail as a whole.
+ */
 static inline bool vmcs_write_safe(u32 field, u64 val)
 {
 	bool fail;
@@ -230,19 +237,33 @@ static inline bool vmcs_write_safe(u32 field, u64 val)
 	return !fail;
 }
 
-static inline u64 vmcs_read(u32 field)
+static inline bool vmcs_read_safe(u32 field, u64 *val)
 {
-	u64 val;
+	bool fail;
 
-	asm volatile("vmread %1, %0" : "=rm"(val) : "r"((u64)field) : "cc");
-	return val;
+	asm volatile("vmread %2, %0" "\n\tsetbe %1"
+		     : "=rm"(*val), "=qm"(fail) : "r"((u64)field) : "cc");
+	return !fail;
 }
 
-static inline void vmcs_write(u32 field, u64 val)
-{
-	/* A failed write after a successful VMPTRLD is a monitor bug: caught by VM entry. */
-	(void)vmcs_write_safe(field, val);
-}
+/* vmxroot/vmx.c: logs "VMWRITE/VMREAD of field F failed (error E) in FUNC". */
+void vmx_insn_failed(const char *insn, u32 field, const char *caller);
+
+#define vmcs_write(field, val)							\
+	do {									\
+		u32 __f = (field);						\
+		if (!vmcs_write_safe(__f, (u64)(val)))				\
+			vmx_insn_failed("VMWRITE", __f, __func__);		\
+	} while (0)
+
+#define vmcs_read(field)							\
+	({									\
+		u32 __f = (field);						\
+		u64 __v = 0;							\
+		if (!vmcs_read_safe(__f, &__v))					\
+			vmx_insn_failed("VMREAD", __f, __func__);		\
+		__v;								\
+	})
 
 /* VMXON, VMCLEAR, VMPTRLD: one physical-address operand, false on VMfail. */
 #define DEFINE_VMX_PHYS_INSN(name, insn)					\
@@ -257,28 +278,49 @@ DEFINE_VMX_PHYS_INSN(vmx_on, "vmxon")
 DEFINE_VMX_PHYS_INSN(vmcs_clear, "vmclear")
 DEFINE_VMX_PHYS_INSN(vmcs_load, "vmptrld")
 
-static inline void vmx_off(void)
+static inline bool vmx_off(void)
 {
-	asm volatile("vmxoff" ::: "cc", "memory");
+	bool fail;
+
+	asm volatile("vmxoff\n\tsetbe %0" : "=qm"(fail) : : "cc", "memory");
+	return !fail;
 }
 
 struct inv_desc {
 	u64 a, b;
 };
 
-static inline void invept(u64 type, u64 eptp)
+static inline bool invept_safe(u64 type, u64 eptp)
 {
 	struct inv_desc d = { eptp, 0 };
+	bool fail;
 
-	asm volatile("invept %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+	asm volatile("invept %1, %2\n\tsetbe %0"
+		     : "=qm"(fail) : "m"(d), "r"(type) : "cc", "memory");
+	return !fail;
 }
 
-static inline void invvpid(u64 type, u16 vpid)
+static inline bool invvpid_safe(u64 type, u16 vpid)
 {
 	struct inv_desc d = { vpid, 0 };
+	bool fail;
 
-	asm volatile("invvpid %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+	asm volatile("invvpid %1, %2\n\tsetbe %0"
+		     : "=qm"(fail) : "m"(d), "r"(type) : "cc", "memory");
+	return !fail;
 }
+
+#define invept(type, eptp)							\
+	do {									\
+		if (!invept_safe(type, eptp))					\
+			vmx_insn_failed("INVEPT", (u32)(type), __func__);	\
+	} while (0)
+
+#define invvpid(type, vpid)							\
+	do {									\
+		if (!invvpid_safe(type, vpid))					\
+			vmx_insn_failed("INVVPID", (u32)(type), __func__);	\
+	} while (0)
 
 #define INVEPT_SINGLE	1
 #define INVEPT_ALL	2

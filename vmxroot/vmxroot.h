@@ -38,13 +38,6 @@ struct guest_regs {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
-/* Linux's state that VM entry/exit does not carry, saved at launch for devirt. */
-struct linux_state {
-	u64 tss_desc[2];
-	u64 gdtr_base, idtr_base;
-	u16 gdtr_limit, idtr_limit;
-};
-
 /*
  * One per CPU, TV_PERCPU_SIZE bytes and aligned to that size, so the monitor
  * finds it from its stack pointer alone (this_cpu()), even in an NMI that hits
@@ -55,12 +48,13 @@ struct per_cpu {
 	u8 vmcs[PAGE_SIZE];
 	u64 gdt[GDT_ENTRIES];
 	struct tss64 tss;
-	struct linux_state saved;	/* Linux state for devirt */
 	u32 cpu;
 	u16 vpid;
 	bool virtualized;
 	bool stopped;
 	bool vmcs_live;		/* VMXON done and our VMCS current */
+	bool launched;		/* the first VM entry succeeded */
+	u32 vmx_errors;		/* failed VMX instructions (vmx_insn_failed) */
 	u32 nmi_pending;	/* NMIs owed to Linux */
 	bool unknown_logged;
 	u32 proc_ctls;		/* current primary processor-based controls */
@@ -135,7 +129,8 @@ void tss_desc_make(u64 desc[2], u64 base, u32 limit, bool busy);
 /* vmx.c */
 int vmx_caps_init(void);
 int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp);
-int vmx_launch_failed(void);
+int vmx_launch_failed(u32 cpu, bool fail_invalid);
+void vmx_cpu_abandon(struct per_cpu *pc);
 void msr_bitmap_init(void);
 
 /* exit.c */
@@ -156,6 +151,13 @@ __noreturn void devirt_finish(struct devirt_frame *f);
 __attribute__((format(printf, 1, 2))) void tv_log(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void tv_fatal(const char *fmt, ...);
 
+/*
+ * pr_mon: to the log ring.  pr_fatal: a state the monitor cannot go on from
+ * normally; also to COM1, where it survives a dead Linux.  Every fatal line
+ * starts with TV_FATAL_PREFIX, and the lanes' serial-log judge fails on it.
+ */
+#define TV_FATAL_PREFIX "trustvisor: FATAL: "
 #define pr_mon(fmt, ...) tv_log("trustvisor: " fmt "\n", ##__VA_ARGS__)
+#define pr_fatal(fmt, ...) tv_fatal(TV_FATAL_PREFIX fmt "\n", ##__VA_ARGS__)
 
 #endif

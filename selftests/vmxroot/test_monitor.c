@@ -18,6 +18,10 @@ volatile u64 monitor_canary;
 void tv_log(const char *fmt, ...) { (void)fmt; }
 void tv_fatal(const char *fmt, ...) { (void)fmt; }
 void unblock_nmis(void) { }
+void vmx_insn_failed(const char *insn, u32 field, const char *caller)
+{
+	(void)insn; (void)field; (void)caller;
+}
 
 /* ---- fake CPU ---- */
 
