@@ -2,6 +2,7 @@
 /* /dev/trustvisor: the ioctl interface of include/uapi/trustvisor.h. */
 #define pr_fmt(fmt) "trustvisor: " fmt
 
+#include <linux/capability.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -34,10 +35,12 @@ static int tv_get_usize(void __user *uarg, u32 *usize)
 	return *usize < 2 * sizeof(u32) ? -EINVAL : 0;
 }
 
-/* The selftest-only ioctls exist only with selftest_probes=1. */
+/* The selftest-only ioctls exist only with selftest_probes=1, for root. */
 static int tv_get_test_usize(void __user *uarg, u32 *usize)
 {
 	if (!tv_selftest_probes)
+		return -EPERM;
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	return tv_get_usize(uarg, usize);
 }

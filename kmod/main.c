@@ -37,8 +37,13 @@ static int tv_precheck(void)
 {
 	u64 fc;
 
-	if (boot_cpu_data.x86_vendor != X86_VENDOR_INTEL || !(cpuid_ecx(1) & (1 << 5))) {
-		pr_err("refusing to load: this CPU has no Intel VMX (VT-x)\n");
+	if (boot_cpu_data.x86_vendor != X86_VENDOR_INTEL) {
+		pr_err("refusing to load: not an Intel CPU (vendor %.12s): the monitor needs Intel VMX (VT-x)\n",
+		       boot_cpu_data.x86_vendor_id);
+		return -ENODEV;
+	}
+	if (!(cpuid_ecx(1) & (1 << 5))) {
+		pr_err("refusing to load: this Intel CPU has no VMX (VT-x) in CPUID\n");
 		return -ENODEV;
 	}
 	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc) || !(fc & FEAT_CTL_LOCKED) ||

@@ -9,9 +9,11 @@
 
 UNIT_CHECKS += scripts/check-serial-log.selftest.sh
 
-# QEMU TCG, no VMX: refusal paths, the TPM, uAPI errors (about 10 s).
+# QEMU TCG, no VMX, on an AMD and on an Intel CPU: the refusal paths (about
+# 10 s each).
 check-vm-novmx: module vm-payload
 	O=$(O) scripts/run-qemu.sh novmx
+	O=$(O) scripts/run-qemu.sh novmx-intel
 
 # Bochs with VMX+EPT, 2 CPUs: the monitor really runs (several minutes).
 check-vm-vmx: module vm-payload

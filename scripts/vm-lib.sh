@@ -46,8 +46,8 @@ tv_lock() {
 
 tv_check_lane() {
 	case "$1" in
-	novmx | vmx | demo | bench) ;;
-	*) echo "vm: unknown lane '$1' (novmx, vmx, demo, bench)" >&2; return 1 ;;
+	novmx | novmx-intel | vmx | demo | bench) ;;
+	*) echo "vm: unknown lane '$1' (novmx, novmx-intel, vmx, demo, bench)" >&2; return 1 ;;
 	esac
 }
 
