@@ -44,7 +44,7 @@ UNIT_TESTS += $(LIB_TESTS) $(LIB_ASAN_TESTS)
 #
 # What memcheck looks at must be the code that ships, so lib/ and utpm/ are
 # compiled for it with the monitor's own MONITOR_CFLAGS (vmxroot/vmxroot.mk,
-# included after this file: recipes expand it lazily), all of them, plus
+# included after this file: recipes expand it lazily), none dropped, plus
 # -DTV_CT_VALGRIND, which only turns ct_declassify() into a client request.
 # The driver programs use libc and stay host-compiled.  MONITOR_CFLAGS forces
 # vmxroot/hidden.h, so every memcpy/memset/memmove/memcmp call is to a hidden
@@ -68,19 +68,31 @@ $(O)/ct/include/valgrind/%.h: $(LIB_CT_VG_SRC)/%.h
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(LIB_CT_ALL_OBJS): $(O)/ct/%.o: %.c lib/lib.mk vmxroot/vmxroot.mk | $(LIB_CT_VG_HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(MONITOR_CFLAGS) -DTV_CT_VALGRIND -isystem $(O)/ct/include -MMD -c $< -o $@
-
 LIB_CT_SRCS := $(wildcard selftests/lib/ct_*.c)
 LIB_CT_PROGS := $(patsubst selftests/lib/%.c,$(O)/ct/selftests/lib/%,$(LIB_CT_SRCS))
+
+# Negative controls, which ct-check.sh requires memcheck to flag: a host
+# driver marking a byte with the same SECRET() as the ct_*.c programs, and
+# two deliberate leaks compiled exactly like the code under test.
+LIB_CT_NEG := $(O)/ct/selftests/lib/ctneg
+LIB_CT_NEG_OBJ := $(O)/ct/selftests/lib/ctneg_leaks.o
+.SECONDARY: $(LIB_CT_NEG_OBJ)
+
+$(LIB_CT_ALL_OBJS) $(LIB_CT_NEG_OBJ): $(O)/ct/%.o: %.c lib/lib.mk vmxroot/vmxroot.mk \
+		| $(LIB_CT_VG_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(MONITOR_CFLAGS) -DTV_CT_VALGRIND -isystem $(O)/ct/include -MMD -c $< -o $@
 
 $(O)/ct/selftests/lib/ct_%: selftests/lib/ct_%.c $(LIB_CT_ALL_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -DTV_CT_VALGRIND -MMD -MF $@.d -o $@ $< $(LIB_CT_ALL_OBJS)
 
+$(LIB_CT_NEG): selftests/lib/ctneg.c $(LIB_CT_NEG_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MF $@.d -o $@ $< $(LIB_CT_NEG_OBJ)
+
 UNIT_CHECKS += selftests/lib/ct-check.sh
-check-unit: $(LIB_CT_PROGS)
+check-unit: $(LIB_CT_PROGS) $(LIB_CT_NEG)
 
 # Benchmarks (never part of check-unit): every selftests/bench/bench_*.c,
 # run together so the table has one header.  lib/ is compiled for them with
@@ -104,4 +116,6 @@ bench-crypto: $(LIB_BENCH_PROGS)
 
 -include $(LIB_HOST_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(LIB_CT_ALL_OBJS:.o=.d) \
 	$(LIB_BENCH_OBJS:.o=.d)
--include $(addsuffix .d,$(LIB_TESTS) $(LIB_ASAN_TESTS) $(LIB_CT_PROGS) $(LIB_BENCH_PROGS))
+-include $(LIB_CT_NEG_OBJ:.o=.d)
+-include $(addsuffix .d,$(LIB_TESTS) $(LIB_ASAN_TESTS) $(LIB_CT_PROGS) $(LIB_CT_NEG) \
+	$(LIB_BENCH_PROGS))
