@@ -2,9 +2,9 @@
 # lib/: freestanding crypto, linked into the monitor image and into tests.
 LIB_SRCS := $(wildcard lib/*.c)
 
-# lib/ compiled for the host, three ways: plain (unit tests, benchmarks),
-# ASan+UBSan, and with TV_CT_VALGRIND for the valgrind constant-time check.
-# Other fragments may link LIB_HOST_OBJS / LIB_ASAN_OBJS into their tests.
+# lib/ compiled for the host two ways, plain (unit tests) and ASan+UBSan, and
+# with the monitor's flags plus TV_CT_VALGRIND for the valgrind constant-time
+# check (below).  Other fragments may link LIB_HOST_OBJS / LIB_ASAN_OBJS.
 LIB_SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LIB_HOST_OBJS := $(patsubst %.c,$(O)/host/%.o,$(LIB_SRCS))
@@ -21,10 +21,6 @@ $(O)/host/lib/%.o: lib/%.c
 $(O)/asan/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(LIB_SAN_FLAGS) -MMD -c $< -o $@
-
-$(O)/ct/lib/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -DTV_CT_VALGRIND -MMD -c $< -o $@
 
 # Unit tests: selftests/lib/test_*.c, each linked with all of lib/ and OpenSSL
 # (the differential reference), built plain and sanitized.
@@ -44,16 +40,59 @@ UNIT_TESTS += $(LIB_TESTS) $(LIB_ASAN_TESTS)
 
 # Constant-time check: selftests/lib/ct_*.c mark their secrets undefined and
 # ct-check.sh runs each under memcheck, which then reports any branch or
-# memory index that depends on them.  Built like the code that ships (-O2).
+# memory index that depends on them.
+#
+# What memcheck looks at must be the code that ships, so lib/ and utpm/ are
+# compiled for it with the monitor's own MONITOR_CFLAGS (vmxroot/vmxroot.mk,
+# included after this file: recipes expand it lazily), none dropped, plus
+# -DTV_CT_VALGRIND, which only turns ct_declassify() into a client request.
+# The driver programs use libc and stay host-compiled.  MONITOR_CFLAGS forces
+# vmxroot/hidden.h, so every memcpy/memset/memmove/memcmp call is to a hidden
+# symbol that libc.so cannot satisfy; the programs link the monitor's own
+# vmxroot/mem.c instead, as the image does.  (A static link would satisfy
+# them from libc.a, but memcheck cannot intercept static glibc's allocator
+# and string functions and reports its start-up code.)  utpm.mk is included
+# later too, hence the wildcard rather than UTPM_SRCS.
+LIB_CT_UTPM_OBJS := $(patsubst %.c,$(O)/ct/%.o,$(wildcard utpm/*.c))
+LIB_CT_MEM_OBJ := $(O)/ct/vmxroot/mem.o
+LIB_CT_ALL_OBJS := $(LIB_CT_OBJS) $(LIB_CT_UTPM_OBJS) $(LIB_CT_MEM_OBJ)
+.SECONDARY: $(LIB_CT_UTPM_OBJS) $(LIB_CT_MEM_OBJ)
+
+# -nostdinc hides /usr/include, but lib/ct.c needs <valgrind/memcheck.h>,
+# which itself needs only the compiler's <stdarg.h>: give it a directory that
+# holds exactly those two valgrind headers and nothing of libc.
+LIB_CT_VG_SRC ?= /usr/include/valgrind
+LIB_CT_VG_HDRS := $(O)/ct/include/valgrind/memcheck.h $(O)/ct/include/valgrind/valgrind.h
+
+$(O)/ct/include/valgrind/%.h: $(LIB_CT_VG_SRC)/%.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+
 LIB_CT_SRCS := $(wildcard selftests/lib/ct_*.c)
 LIB_CT_PROGS := $(patsubst selftests/lib/%.c,$(O)/ct/selftests/lib/%,$(LIB_CT_SRCS))
 
-$(O)/ct/selftests/lib/ct_%: selftests/lib/ct_%.c $(LIB_CT_OBJS)
+# Negative controls, which ct-check.sh requires memcheck to flag: a host
+# driver marking a byte with the same SECRET() as the ct_*.c programs, and
+# two deliberate leaks compiled exactly like the code under test.
+LIB_CT_NEG := $(O)/ct/selftests/lib/ctneg
+LIB_CT_NEG_OBJ := $(O)/ct/selftests/lib/ctneg_leaks.o
+.SECONDARY: $(LIB_CT_NEG_OBJ)
+
+$(LIB_CT_ALL_OBJS) $(LIB_CT_NEG_OBJ): $(O)/ct/%.o: %.c lib/lib.mk vmxroot/vmxroot.mk \
+		| $(LIB_CT_VG_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -DTV_CT_VALGRIND -MMD -MF $@.d -o $@ $< $(LIB_CT_OBJS)
+	$(CC) $(MONITOR_CFLAGS) -DTV_CT_VALGRIND -isystem $(O)/ct/include -MMD -c $< -o $@
+
+$(O)/ct/selftests/lib/ct_%: selftests/lib/ct_%.c $(LIB_CT_ALL_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -DTV_CT_VALGRIND -MMD -MF $@.d -o $@ $< $(LIB_CT_ALL_OBJS)
+
+$(LIB_CT_NEG): selftests/lib/ctneg.c $(LIB_CT_NEG_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MF $@.d -o $@ $< $(LIB_CT_NEG_OBJ)
 
 UNIT_CHECKS += selftests/lib/ct-check.sh
-check-unit: $(LIB_CT_PROGS)
+check-unit: $(LIB_CT_PROGS) $(LIB_CT_NEG)
 
 # Benchmarks (never part of check-unit): every selftests/bench/bench_*.c,
 # run together so the table has one header.  lib/ is compiled for them with
@@ -75,5 +114,8 @@ $(O)/bench/bench_%: selftests/bench/bench_%.c $(LIB_BENCH_OBJS)
 bench-crypto: $(LIB_BENCH_PROGS)
 	@selftests/bench/run.sh $(LIB_BENCH_PROGS)
 
--include $(LIB_HOST_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(LIB_CT_OBJS:.o=.d) $(LIB_BENCH_OBJS:.o=.d)
--include $(addsuffix .d,$(LIB_TESTS) $(LIB_ASAN_TESTS) $(LIB_CT_PROGS) $(LIB_BENCH_PROGS))
+-include $(LIB_HOST_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(LIB_CT_ALL_OBJS:.o=.d) \
+	$(LIB_BENCH_OBJS:.o=.d)
+-include $(LIB_CT_NEG_OBJ:.o=.d)
+-include $(addsuffix .d,$(LIB_TESTS) $(LIB_ASAN_TESTS) $(LIB_CT_PROGS) $(LIB_CT_NEG) \
+	$(LIB_BENCH_PROGS))

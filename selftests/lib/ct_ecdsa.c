@@ -8,9 +8,9 @@
  * only what it is about to make public (see lib/ecdsa.c).
  */
 #include <string.h>
-#include <valgrind/memcheck.h>
 
 #include "lib/ecdsa.h"
+#include "selftests/lib/ctcheck.h"
 #include "selftests/tap.h"
 
 int main(void)
@@ -24,19 +24,19 @@ int main(void)
 		hash[i] = (u8)(i * 13 + 5);
 	}
 
-	VALGRIND_MAKE_MEM_UNDEFINED(seed, sizeof(seed));
+	SECRET(seed, sizeof(seed));
 	rc = p256_keygen(seed, priv, pub);
-	VALGRIND_MAKE_MEM_DEFINED(&rc, sizeof(rc));
-	VALGRIND_MAKE_MEM_DEFINED(pub, sizeof(pub));
+	PUBLIC(&rc, sizeof(rc));
+	PUBLIC(pub, sizeof(pub));
 	tap_ok(rc == TV_OK, "p256_keygen with an undefined seed");
 
 	/* The key keygen produced is secret whatever valgrind thinks of it. */
-	VALGRIND_MAKE_MEM_UNDEFINED(priv, sizeof(priv));
+	SECRET(priv, sizeof(priv));
 	ok = 1;
 	for (i = 0; i < 2; i++) {
 		rc = ecdsa_p256_sign(priv, hash, sig);
-		VALGRIND_MAKE_MEM_DEFINED(&rc, sizeof(rc));
-		VALGRIND_MAKE_MEM_DEFINED(sig, sizeof(sig));
+		PUBLIC(&rc, sizeof(rc));
+		PUBLIC(sig, sizeof(sig));
 		ok &= rc == TV_OK && ecdsa_p256_verify(pub, hash, sig) == TV_OK;
 		hash[0] ^= 1;
 	}

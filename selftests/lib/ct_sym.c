@@ -9,15 +9,12 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <valgrind/memcheck.h>
 #include "lib/aead.h"
 #include "lib/aes.h"
 #include "lib/ct.h"
 #include "lib/drbg.h"
 #include "lib/hmac.h"
-
-#define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED(p, n)
-#define PUBLIC(p, n) VALGRIND_MAKE_MEM_DEFINED(p, n)
+#include "selftests/lib/ctcheck.h"
 
 static unsigned int sink;
 
