@@ -16,6 +16,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int32_t s32;
 
 /* Provided by libc in userspace and by vmxroot/mem.c in the monitor. */
 void *memcpy(void *dst, const void *src, size_t n);

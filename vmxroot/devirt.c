@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Giving a CPU back: Linux asked with TV_HC_DEVIRT.  Leave VMX and rebuild,
+ * Giving a CPU back, once the machine leaves (leave.c).  Leave VMX and rebuild,
  * from the VMCS, the exact state VM entry would have given Linux, then return
  * to the instruction after its VMCALL.  The last steps are in entry.S.
  */
@@ -119,9 +119,10 @@ __noreturn void vmx_devirt(struct guest_regs *regs)
 	restore_linux_tr(pc);
 
 	pc->vmcs_live = false;
-	pc->virtualized = false;
 	vmcs_clear(virt_to_phys(pc->vmcs));
 	vmx_off();
+	/* The module may free our memory once the count is 0: devirt_finish is short. */
+	cpu_set_inside(pc, false);
 	/*
 	 * CR4 before CR3: our CR3 has no PCID bits, so Linux's CR4.PCIDE can go
 	 * first.  CR4.VMXE goes now that VMX is off: Linux's view of it is the

@@ -243,5 +243,7 @@ nmi_stub:
 exception_common:
 	PUSH_GUEST_REGS
 	mov %rsp, %rdi
-	call host_exception		/* does not return */
-	ud2
+	call host_exception		/* returns only if an extable fixup applies */
+	POP_GUEST_REGS
+	add $16, %rsp			/* vector, error code */
+	iretq

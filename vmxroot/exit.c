@@ -7,6 +7,7 @@
  * and that is logged to COM1 and the log ring first.
  */
 #include "vmxroot/vmxroot.h"
+#include "vmxroot/policy.h"
 #include "vmxroot/processor.h"
 #include "vmxroot/vmx.h"
 
@@ -54,6 +55,26 @@ static bool guest_cpl0(void)
 	return !((vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3);
 }
 
+static bool guest_long_mode(void)
+{
+	return vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE;
+}
+
+/* What Linux believes CR0/CR4 hold: the read shadow for the bits we own. */
+static u64 guest_cr0_view(void)
+{
+	u64 mask = vmcs_read(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
+}
+
+static u64 guest_cr4_view(void)
+{
+	u64 mask = vmcs_read(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR4) & ~mask) | (vmcs_read(CR4_READ_SHADOW) & mask);
+}
+
 /* ---- NMIs: every one belongs to Linux and is delivered through the NMI window ---- */
 
 static void request_nmi_window(struct per_cpu *pc)
@@ -62,11 +83,13 @@ static void request_nmi_window(struct per_cpu *pc)
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, pc->proc_ctls);
 }
 
-/* Host IDT vector 2: an NMI while we run.  Keep it for Linux. */
+/* Host IDT vector 2: an NMI while we run.  Keep it for Linux, unless it is ours. */
 void host_nmi(void)
 {
 	struct per_cpu *pc = this_cpu();
 
+	if (rendezvous_nmi(pc))
+		return;
 	__atomic_fetch_add(&pc->nmi_pending, 1, __ATOMIC_RELAXED);
 	if (pc->vmcs_live)
 		request_nmi_window(pc);
@@ -117,11 +140,50 @@ void vmx_resume_failed(struct guest_regs *regs)
 	guest_stop(this_cpu(), "VMRESUME failed", vmcs_read(VM_EXIT_REASON));
 }
 
-/* Host exception: a monitor bug.  Say where, then park the CPU. */
+/*
+ * A machine check while the monitor runs (or during VM entry): the monitor's
+ * state may be corrupt and Linux's MCE handler is not running on this CPU,
+ * so log it, destroy the secrets (the leave rendezvous) and reset.
+ */
+static __noreturn void machine_check(struct per_cpu *pc, const char *where)
+{
+	u64 mcg = 0;
+
+	rdmsr_safe(MSR_IA32_MCG_STATUS, &mcg);
+	pr_fatal("CPU %u: machine check %s (MCG_STATUS %lx): secrets destroyed, then reset",
+		 pc->cpu, where, mcg);
+	leave_request(pc, "machine check", true);
+	machine_reset(pc);
+}
+
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+/* The fixup for a faulting instruction at rip, or 0. */
+static u64 ex_fixup(u64 rip)
+{
+	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++)
+		if ((u64)&e->insn + e->insn == rip)
+			return (u64)&e->fixup + e->fixup;
+	return 0;
+}
+
+/*
+ * Host exception.  #GP on an instruction with a fixup (an MSR access Linux
+ * asked for) continues there; anything else is a monitor bug: say where, then
+ * stop the CPU.
+ */
 void host_exception(struct guest_regs *regs)
 {
 	u64 *frame = (u64 *)(regs + 1);	/* vector, error, RIP, CS, RFLAGS, RSP, SS */
 	struct per_cpu *pc = this_cpu();
+	u64 fixup = frame[0] == VECTOR_GP ? ex_fixup(frame[2]) : 0;
+
+	if (fixup) {
+		frame[2] = fixup;
+		return;
+	}
+	if (frame[0] == VECTOR_MC)
+		machine_check(pc, "in the monitor");
 
 	pr_fatal("CPU %u: monitor exception %lu error %lx at RIP %lx (image +%lx) CR2 %lx",
 		 pc->cpu, frame[0], frame[1], frame[2], frame[2] - monitor.virt, read_cr2());
@@ -148,11 +210,7 @@ static void handle_cpuid(struct exit_ctx *x)
 		}
 	} else {
 		cpuid_count(leaf, sub, &c);
-		if (leaf == 1) {
-			/* VMX and SMX are ours; say a hypervisor is present. */
-			c.ecx &= ~((1U << 5) | (1U << 6));
-			c.ecx |= 1U << 31;
-		}
+		cpuid_filter(leaf, sub, guest_cr4_view(), &c);
 	}
 	r->rax = c.eax;
 	r->rbx = c.ebx;
@@ -161,33 +219,75 @@ static void handle_cpuid(struct exit_ctx *x)
 	skip_instruction();
 }
 
-static bool xcr0_valid(u64 v)
+
+/* XCR0 as the SDM allows it, and only what this CPU supports (CPUID.0xD.0). */
+static bool guest_xcr0_ok(u64 v)
 {
 	struct cpuid_regs c;
-	u64 supported;
 
 	cpuid_count(0xd, 0, &c);
-	supported = ((u64)c.edx << 32) | c.eax;
-	if (!(v & 1) || (v & ~supported))
-		return false;
-	if ((v & 4) && !(v & 2))		/* AVX needs SSE */
-		return false;
-	if (((v >> 3) & 3) == 1 || ((v >> 3) & 3) == 2)	/* MPX: both or neither */
-		return false;
-	if ((v & 0xe0) && ((v & 0xe0) != 0xe0 || !(v & 4)))	/* AVX-512: all, with AVX */
-		return false;
-	return true;
+	return xcr0_valid(v, ((u64)c.edx << 32) | c.eax);
 }
 
 static void handle_xsetbv(struct exit_ctx *x)
 {
 	u64 v = ((x->regs->rdx & 0xffffffff) << 32) | (x->regs->rax & 0xffffffff);
 
-	if (!guest_cpl0() || (u32)x->regs->rcx != 0 || !xcr0_valid(v)) {
+	if (!(guest_cr4_view() & X86_CR4_OSXSAVE)) {
+		inject_exception(x, VECTOR_UD, false, 0);
+		return;
+	}
+	if (!guest_cpl0() || (u32)x->regs->rcx != 0 || !guest_xcr0_ok(v)) {
 		inject_exception(x, VECTOR_GP, true, 0);
 		return;
 	}
 	asm volatile("xsetbv" : : "a"((u32)v), "d"((u32)(v >> 32)), "c"(0));
+	skip_instruction();
+}
+
+/*
+ * MOV to/from CR3: only while a leaving CPU waits for a kernel page table
+ * (CR3-load exiting), or on a CPU that forces these exits on.  Emulated as
+ * the CPU would: PCID's no-flush bit, the flush otherwise, PDPTEs in PAE
+ * paging outside long mode.
+ */
+static void handle_cr3(struct exit_ctx *x, unsigned int type, unsigned int reg)
+{
+	u64 *r = gpr(x->regs, reg);
+	u64 v;
+
+	if (type == 1) {	/* MOV from CR3 */
+		if (reg == 4)
+			vmcs_write(GUEST_RSP, vmcs_read(GUEST_CR3));
+		else
+			*r = vmcs_read(GUEST_CR3);
+		skip_instruction();
+		return;
+	}
+	v = reg == 4 ? vmcs_read(GUEST_RSP) : *r;
+	if ((vmcs_read(GUEST_CR4) & X86_CR4_PCIDE) && (v >> 63)) {
+		v &= ~(1ULL << 63);
+	} else {
+		invvpid(INVVPID_SINGLE, x->pc->vpid);
+	}
+	if (v >> monitor.caps.maxphyaddr) {
+		inject_exception(x, VECTOR_GP, true, 0);
+		return;
+	}
+	if ((vmcs_read(GUEST_CR0) & X86_CR0_PG) && (vmcs_read(GUEST_CR4) & X86_CR4_PAE) &&
+	    !(vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)) {
+		u64 pdpt = v & ~0x1fULL;
+
+		if (!guest_ram(pdpt, 32)) {
+			inject_exception(x, VECTOR_GP, true, 0);
+			return;
+		}
+		vmcs_write(GUEST_PDPTR0, ((u64 *)pdpt)[0]);
+		vmcs_write(GUEST_PDPTR1, ((u64 *)pdpt)[1]);
+		vmcs_write(GUEST_PDPTR2, ((u64 *)pdpt)[2]);
+		vmcs_write(GUEST_PDPTR3, ((u64 *)pdpt)[3]);
+	}
+	vmcs_write(GUEST_CR3, v);
 	skip_instruction();
 }
 
@@ -197,21 +297,26 @@ static void handle_cr_access(struct exit_ctx *x)
 	unsigned int cr = x->qual & 0xf, type = (x->qual >> 4) & 3, reg = (x->qual >> 8) & 0xf;
 	u64 v;
 
-	if (type != 0 || (cr != 0 && cr != 4)) {
-		guest_stop(x->pc, "unexpected CR access", x->reason);
+	if (cr == 3 && type <= 1) {
+		handle_cr3(x, type, reg);
+		return;
 	}
+	if (type != 0 || (cr != 0 && cr != 4))
+		guest_stop(x->pc, "unexpected CR access", x->reason);
 	v = reg == 4 ? vmcs_read(GUEST_RSP) : *gpr(x->regs, reg);
+	/* The checks a native MOV to CR0/CR4 makes: #GP, and nothing changed. */
 	if (cr == 0) {
 		u64 force = c->cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 
-		if (v >> 32) {
+		if (!cr0_write_valid(v, guest_cr4_view(), guest_long_mode())) {
 			inject_exception(x, VECTOR_GP, true, 0);
 			return;
 		}
 		vmcs_write(CR0_READ_SHADOW, v);
 		vmcs_write(GUEST_CR0, (v | force) & c->cr0_fixed1);
 	} else {
-		if (v & ~(c->cr4_fixed1 | X86_CR4_VMXE)) {
+		if (!cr4_write_valid(v, guest_cr4_view(), c->cr4_fixed1 & ~(X86_CR4_VMXE | X86_CR4_SMXE),
+				     guest_cr0_view(), vmcs_read(GUEST_CR3), guest_long_mode())) {
 			inject_exception(x, VECTOR_GP, true, 0);
 			return;
 		}
@@ -223,13 +328,15 @@ static void handle_cr_access(struct exit_ctx *x)
 	skip_instruction();
 }
 
+/*
+ * Copies a hypercall's output to Linux: a buffer within one page, in RAM,
+ * and writable in Linux's own view (its EPT), never merely "not the monitor".
+ */
 static int copy_to_guest(u64 gpa, const void *src, u64 len)
 {
-	u64 top = monitor.params.ram_top;
-
 	/* Written so that no sum can wrap: gpa comes from Linux. */
-	if (!len || len > PAGE_SIZE || gpa >= top || len > top - gpa ||
-	    (gpa & PAGE_MASK) != ((gpa + len - 1) & PAGE_MASK) || in_monitor(gpa, len))
+	if (!len || len > PAGE_SIZE || (gpa & PAGE_MASK) != ((gpa + len - 1) & PAGE_MASK) ||
+	    !guest_ram(gpa, len) || !ept_permits(monitor.eptp, gpa, EPT_R | EPT_W))
 		return TV_E_PARAM;
 	memcpy((void *)gpa, src, len);	/* RAM is identity-mapped for the monitor */
 	return 0;
@@ -244,8 +351,7 @@ static u64 count_virtualized(void)
 	return n;
 }
 
-/* Returns 1 when the CPU is to be given back to Linux. */
-static int handle_vmcall(struct exit_ctx *x)
+static void handle_vmcall(struct exit_ctx *x)
 {
 	struct guest_regs *r = x->regs;
 	long ret = TV_E_OK;
@@ -253,38 +359,78 @@ static int handle_vmcall(struct exit_ctx *x)
 	/* PAL hypercalls from user mode do not exist yet: VMCALL is #UD there. */
 	if (!guest_cpl0()) {
 		inject_exception(x, VECTOR_UD, false, 0);
-		return 0;
+		return;
 	}
 	switch (r->rax) {
 	case TV_HC_PING:
 		r->rbx = TV_HC_PING_REPLY;
 		r->rcx = count_virtualized();
 		break;
-	case TV_HC_DEVIRT:
-		r->rax = TV_E_OK;
-		skip_instruction();
-		return 1;
+	case TV_HC_LEAVE:
+		/* The whole machine leaves; this CPU at the end of this exit. */
+		leave_request(x->pc, "requested by the kernel", false);
+		break;
+	case TV_HC_ACTIVATE:
+		ret = monitor_activate();
+		break;
 	case TV_HC_GET_CPU_STATS:
 		if (r->rbx >= monitor.params.nr_cpus || r->rdx != sizeof(x->pc->exits))
 			ret = TV_E_PARAM;
 		else
 			ret = copy_to_guest(r->rcx, per_cpu_of((u32)r->rbx)->exits, r->rdx);
 		break;
-	case TV_HC_READ_CANARY:
-		r->rbx = monitor_canary;
-		break;
 	default:
-		ret = TV_E_NOSYS;
+		ret = selftest_hypercall(x->pc, r);
 	}
 	r->rax = (u64)ret;
 	skip_instruction();
-	return 0;
 }
 
-/* Only writes to VMX-configuring MSRs are trapped, and RDMSR of MSRs outside the bitmap. */
-static void handle_msr(struct exit_ctx *x)
+/*
+ * VMXOFF from Linux's kernel: its crash and emergency paths run it on every
+ * CPU when they believe VMX is on.  It is a request to leave: the machine
+ * leaves (secrets first), and to Linux the VMXOFF succeeded.
+ */
+static void handle_vmxoff(struct exit_ctx *x)
 {
-	inject_exception(x, VECTOR_GP, true, 0);
+	if (!guest_cpl0()) {
+		inject_exception(x, VECTOR_UD, false, 0);
+		return;
+	}
+	leave_request(x->pc, "Linux executed VMXOFF", false);
+	/* VMsucceed: CF, PF, AF, ZF, SF and OF clear. */
+	vmcs_write(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) & ~0x8d5ULL);
+	skip_instruction();
+}
+
+static void handle_io_exit(struct exit_ctx *x)
+{
+	bool gp;
+
+	handle_io(x->pc, x->regs, x->qual, &gp);
+	if (gp)
+		inject_exception(x, VECTOR_GP, true, 0);
+	else
+		skip_instruction();
+}
+
+/* Linux triple-faulted: as on hardware, the machine resets (secrets first). */
+static void handle_triple_fault(struct exit_ctx *x)
+{
+	pr_mon_console("CPU %u: Linux triple-faulted at RIP %lx: resetting the machine",
+		       x->pc->cpu, vmcs_read(GUEST_RIP));
+	leave_request(x->pc, "Linux triple-faulted", true);
+}
+
+static void handle_msr_exit(struct exit_ctx *x, bool write)
+{
+	bool gp;
+
+	handle_msr(x->pc, x->regs, write, &gp);
+	if (gp)
+		inject_exception(x, VECTOR_GP, true, 0);
+	else
+		skip_instruction();
 }
 
 /*
@@ -312,13 +458,6 @@ static void handle_ept_violation(struct exit_ctx *x)
 	}
 }
 
-/* INIT parks the CPU in wait-for-SIPI; SIPI starts it in real mode at the vector. */
-static void handle_init(struct exit_ctx *x)
-{
-	pr_mon("CPU %u: INIT received", x->pc->cpu);
-	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_WAIT_SIPI);
-}
-
 static void real_mode_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f, u16 sel, u32 ar)
 {
 	vmcs_write(sel_f, sel);
@@ -331,12 +470,13 @@ static void real_mode_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f, u16 sel,
 	real_mode_seg(GUEST_##NAME##_SELECTOR, GUEST_##NAME##_BASE, GUEST_##NAME##_LIMIT, \
 		      GUEST_##NAME##_AR_BYTES, sel, ar)
 
-static void handle_sipi(struct exit_ctx *x)
+/* The state a SIPI gives: real mode at vector << 12, as after a real INIT. */
+static void sipi_start(struct exit_ctx *x, u8 vector)
 {
 	struct vmx_caps *c = &monitor.caps;
-	u16 cs = (u16)((x->qual & 0xff) << 8);
+	u16 cs = (u16)(vector << 8);
 
-	pr_mon("CPU %u: SIPI vector %lx", x->pc->cpu, x->qual & 0xff);
+	x->pc->wait_sipi = false;
 	memset(x->regs, 0, sizeof(*x->regs));
 	REAL_SEG(CS, cs, 0x9b);
 	REAL_SEG(DS, 0, 0x93);
@@ -362,8 +502,38 @@ static void handle_sipi(struct exit_ctx *x)
 	vmcs_write(GUEST_IA32_EFER, 0);
 	vmcs_write(VM_ENTRY_CONTROLS, vmcs_read(VM_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	invvpid(INVVPID_SINGLE, x->pc->vpid);
+}
+
+/*
+ * INIT parks the CPU in wait-for-SIPI; SIPI starts it in real mode at the
+ * vector.  Both are quick and silent on purpose: Linux sends the SIPI a few
+ * microseconds after the INIT, SIPIs are not latched, and one that arrives
+ * while this CPU is still in the monitor handling the INIT is lost.
+ */
+static void handle_init(struct exit_ctx *x)
+{
+	x->pc->wait_sipi = true;
+	/*
+	 * As a real INIT: no event in delivery, no blocking, no pending debug
+	 * exception (VM entry to wait-for-SIPI refuses most of them).
+	 */
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	x->event_pending = false;
+	/* NMIs owed to the CPU's old life would land in the real-mode start-up code. */
+	x->pc->nmi_pending = 0;
+	x->pc->proc_ctls &= ~CPU_NMI_WINDOW_EXITING;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, x->pc->proc_ctls);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_WAIT_SIPI);
+}
+
+static void handle_sipi(struct exit_ctx *x)
+{
+	sipi_start(x, (u8)x->qual);
 }
 
 static void handle_exception_nmi(struct exit_ctx *x)
@@ -372,9 +542,12 @@ static void handle_exception_nmi(struct exit_ctx *x)
 
 	if ((info & INTR_TYPE_MASK) != INTR_TYPE_NMI)
 		guest_stop(x->pc, "unexpected exception exit", x->reason);
+	unblock_nmis();
+	/* The leave rendezvous's NMI only brings the CPU here: leave_check() follows. */
+	if (rendezvous_nmi(x->pc))
+		return;
 	__atomic_fetch_add(&x->pc->nmi_pending, 1, __ATOMIC_RELAXED);
 	request_nmi_window(x->pc);
-	unblock_nmis();
 }
 
 /* An event cut short by this exit must be delivered again on entry. */
@@ -415,6 +588,8 @@ int vmx_handle_exit(struct guest_regs *regs)
 	if (x.reason < TV_EXIT_REASONS)
 		x.pc->exits[x.reason]++;
 	if (full & EXIT_REASON_FAILED_ENTRY) {
+		if (x.reason == EXIT_MACHINE_CHECK)
+			machine_check(x.pc, "during VM entry");
 		if (!x.pc->launched)
 			return first_entry_failed(&x, full);
 		guest_stop(x.pc, "VM entry failed", full);
@@ -430,7 +605,8 @@ int vmx_handle_exit(struct guest_regs *regs)
 		handle_nmi_window(&x);
 		break;
 	case EXIT_TRIPLE_FAULT:
-		guest_stop(x.pc, "triple fault", x.reason);
+		handle_triple_fault(&x);
+		break;
 	case EXIT_INIT:
 		handle_init(&x);
 		break;
@@ -446,9 +622,16 @@ int vmx_handle_exit(struct guest_regs *regs)
 		skip_instruction();
 		break;
 	case EXIT_VMCALL:
-		return handle_vmcall(&x);
+		handle_vmcall(&x);
+		break;
+	case EXIT_VMXOFF:
+		handle_vmxoff(&x);
+		break;
+	case EXIT_IO_INSTRUCTION:
+		handle_io_exit(&x);
+		break;
 	case EXIT_VMCLEAR: case EXIT_VMLAUNCH: case EXIT_VMPTRLD: case EXIT_VMPTRST:
-	case EXIT_VMREAD: case EXIT_VMRESUME: case EXIT_VMWRITE: case EXIT_VMXOFF:
+	case EXIT_VMREAD: case EXIT_VMRESUME: case EXIT_VMWRITE:
 	case EXIT_VMXON: case EXIT_INVEPT: case EXIT_INVVPID: case EXIT_VMFUNC:
 	case EXIT_GETSEC:
 		/* No nested VMX or SMX for Linux: as on a CPU without them. */
@@ -458,8 +641,10 @@ int vmx_handle_exit(struct guest_regs *regs)
 		handle_cr_access(&x);
 		break;
 	case EXIT_RDMSR:
+		handle_msr_exit(&x, false);
+		break;
 	case EXIT_WRMSR:
-		handle_msr(&x);
+		handle_msr_exit(&x, true);
 		break;
 	case EXIT_XSETBV:
 		handle_xsetbv(&x);
@@ -473,5 +658,5 @@ int vmx_handle_exit(struct guest_regs *regs)
 	}
 	if (x.pc->vmx_errors)
 		guest_stop(x.pc, "a VMX instruction failed while handling the exit", x.reason);
-	return 0;
+	return leave_check(x.pc);
 }

@@ -18,7 +18,7 @@ struct __packed idt_gate {
 	u32 reserved;
 };
 
-static struct idt_gate idt[32] __aligned(16);
+static struct idt_gate idt[32] __aligned(16) __ro_after_init;
 
 #define DESC_CODE64	0x00af9b000000ffffULL	/* P, DPL0, code RX accessed, L, G */
 #define DESC_DATA	0x00cf93000000ffffULL	/* P, DPL0, data RW accessed, G */

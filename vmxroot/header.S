@@ -31,7 +31,11 @@ image_header:
 	.quad __core_end - tv_image_start
 	.quad tv_init - tv_image_start
 	.quad tv_cpu_launch - tv_image_start
+#ifdef TV_SELFTEST
 	.quad monitor_canary - tv_image_start
+#else
+	.quad 0					/* no canary outside the test build */
+#endif
 	.quad __text_start - tv_image_start
 	.quad __text_end - tv_image_start
 image_header_end:

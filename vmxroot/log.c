@@ -97,13 +97,13 @@ emit:
 
 static void log_ring_write(const char *s, int len)
 {
-	struct tv_log_page *lp;
+	struct tv_shared_page *lp;
 	u64 cap, head;
 
 	if (!monitor.params.log_virt || monitor.params.log_size <= sizeof(*lp))
 		return;
 	/* Linux's address for the page: host_paging_init maps it there for us too. */
-	lp = (struct tv_log_page *)monitor.params.log_virt;
+	lp = (struct tv_shared_page *)monitor.params.log_virt;
 	cap = monitor.params.log_size - sizeof(*lp);
 	head = __atomic_fetch_add(&lp->head, (u64)len, __ATOMIC_RELAXED);
 	for (int i = 0; i < len; i++)

@@ -2,12 +2,15 @@
 /*
  * The monitor's own page tables and the EPT that confines Linux.
  *
- * Both come from a fixed pool of pages the module handed over: nothing is
- * allocated after init.  Host tables: an identity map of RAM (no execute) for
- * reaching Linux's buffers, and the monitor itself at the address Linux
- * mapped it, text RX, rodata R, the rest RW.  EPT: an identity map of the
- * guest-physical space with the largest pages whose MTRR memory type is
- * uniform, minus every page of monitor memory.
+ * Both come from a fixed pool of pages the module handed over.  Both map
+ * only what Linux's resource tree describes (tv_init_params.ranges), with
+ * the largest pages the CPU allows there:
+ *   host tables: Linux's RAM, identity-mapped, no execute, for reaching its
+ *     buffers (the monitor's own block left out: no writable alias of its
+ *     text), and the monitor itself at the address Linux mapped it: headers
+ *     and rodata R, text RX, the rest RW, never W and X together;
+ *   EPT: every described range, identity-mapped with its MTRR memory type,
+ *     the monitor's block left out; anything else is not mapped at all.
  */
 #include "vmxroot/vmxroot.h"
 #include "vmxroot/processor.h"
@@ -15,11 +18,13 @@
 
 #define PTE_P		(1ULL << 0)
 #define PTE_W		(1ULL << 1)
+#define PTE_PWT		(1ULL << 3)
+#define PTE_PCD		(1ULL << 4)
 #define PTE_PS		(1ULL << 7)
 #define PTE_NX		(1ULL << 63)
-#define EPT_RWX		7ULL
+#define EPT_RWX		(EPT_R | EPT_W | EPT_X)
 #define EPT_LEAF	(1ULL << 7)
-#define ADDR_MASK	0x000ffffffffff000ULL
+#define ADDR_MASK	PTE_ADDR_MASK
 
 #define SZ_4K		(1ULL << 12)
 #define SZ_2M		(1ULL << 21)
@@ -31,93 +36,203 @@
 #define MT_WB		6
 #define MT_MIXED	0xff
 
+/* The page-table pool: mutable, unlike the monitor's configuration. */
+static struct {
+	u64 next, end;
+} pool;
+
+void pool_init(u64 start, u64 pages)
+{
+	pool.next = start;
+	pool.end = start + pages * PAGE_SIZE;
+}
+
+u64 pool_used(void)
+{
+	return TV_POOL_PAGES - (pool.end - pool.next) / PAGE_SIZE;
+}
+
 void *pool_alloc_page(void)
 {
-	u64 p = monitor.pool_next;
+	u64 p = pool.next;
 
-	if (p >= monitor.pool_end)
+	if (p >= pool.end)
 		return NULL;
-	monitor.pool_next += PAGE_SIZE;
+	pool.next += PAGE_SIZE;
 	memset((void *)p, 0, PAGE_SIZE);
 	return (void *)p;
 }
 
-/* Returns the table an entry points to, creating it if absent. */
-static u64 *next_table(u64 *entry, u64 flags)
+static u64 *table_virt(u64 entry)
+{
+	return (u64 *)(monitor.virt + ((entry & ADDR_MASK) - monitor.phys));
+}
+
+/*
+ * The table an entry points to, created if absent; NULL if the pool is
+ * empty or the entry is a large-page leaf (never walked through as a table).
+ */
+static u64 *next_table(u64 *entry, u64 flags, u64 leaf_bit)
 {
 	u64 *t;
 
-	if (*entry & (PTE_P | EPT_RWX))
-		return (u64 *)(monitor.virt + ((*entry & ADDR_MASK) - monitor.phys));
+	if (*entry & (PTE_P | EPT_RWX)) {
+		if (*entry & leaf_bit)
+			return NULL;
+		return table_virt(*entry);
+	}
 	t = pool_alloc_page();
 	if (t)
 		*entry = virt_to_phys(t) | flags;
 	return t;
 }
 
+/*
+ * One identity mapping of [start, end) (page aligned) into a 4-level table,
+ * with the largest leaves that fit, never over the monitor's block.  Used
+ * for the host tables and the EPT alike.
+ */
+struct mapper {
+	u64 table_flags;	/* of an entry pointing to a table */
+	u64 leaf_bit;		/* PS / EPT_LEAF: a leaf above 4 KiB */
+	u64 max_leaf;		/* largest leaf the CPU supports here */
+	/* The leaf mapping [pa, pa + size), or 0 if it cannot be one leaf. */
+	u64 (*leaf)(u64 pa, u64 size);
+};
+
+static int map_level(const struct mapper *m, u64 *table, int level, u64 base, u64 start,
+		     u64 end)
+{
+	u64 size = 1ULL << (12 + 9 * level);
+
+	for (u64 pa = start & ~(size - 1); pa < end; pa += size) {
+		u64 *e = &table[(pa >> (12 + 9 * level)) & 511];
+		u64 lo = pa > start ? pa : start, hi = pa + size < end ? pa + size : end;
+		u64 leaf, *sub;
+		int ret;
+
+		if (*e & (PTE_P | EPT_RWX) && (level == 0 || (*e & m->leaf_bit)))
+			continue;	/* mapped already, by an overlapping range */
+		if (lo == pa && hi == pa + size && size <= m->max_leaf &&
+		    !in_monitor(pa, size) && !(*e & (PTE_P | EPT_RWX))) {
+			leaf = m->leaf(pa, size);
+			if (leaf) {
+				*e = leaf | (level ? m->leaf_bit : 0);
+				continue;
+			}
+		}
+		if (level == 0)
+			continue;	/* a monitor page: left out */
+		sub = next_table(e, m->table_flags, m->leaf_bit);
+		if (!sub)
+			return TV_E_NOMEM;
+		ret = map_level(m, sub, level - 1, pa, lo, hi);
+		if (ret)
+			return ret;
+	}
+	(void)base;
+	return 0;
+}
+
+static int map_range(const struct mapper *m, u64 *pml4, u64 start, u64 end)
+{
+	if (start >= end)
+		return 0;
+	if (end > (1ULL << monitor.caps.maxphyaddr))
+		return TV_E_PARAM;
+	return map_level(m, pml4, 3, 0, start, end);
+}
+
+static u64 page_down(u64 a)
+{
+	return a & ~(PAGE_SIZE - 1);
+}
+
+static u64 page_up(u64 a)
+{
+	return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/*
+ * Guest RAM the monitor may read or write for a caller, through its identity
+ * map: whole pages of one RAM range Linux described, and not the monitor's.
+ */
+bool guest_ram(u64 pa, u64 len)
+{
+	const struct tv_mem_range *r = monitor.params.ranges;
+
+	if (!len || pa + len < pa || in_monitor(pa, len))
+		return false;
+	for (u32 i = 0; i < monitor.params.nr_ranges; i++)
+		if (r[i].kind == TV_RANGE_RAM && pa >= page_up(r[i].start) &&
+		    len <= page_down(r[i].end) - pa && pa < page_down(r[i].end))
+			return true;
+	return false;
+}
+
 /* ---- host page tables ---- */
+
+static u64 host_leaf(u64 pa, u64 size)
+{
+	(void)size;
+	return pa | PTE_P | PTE_W | PTE_NX;
+}
 
 static int host_map_4k(u64 *pml4, u64 va, u64 pa, u64 flags)
 {
 	u64 *pdpt, *pd, *pt;
 
-	pdpt = next_table(&pml4[(va >> 39) & 511], PTE_P | PTE_W);
-	pd = pdpt ? next_table(&pdpt[(va >> 30) & 511], PTE_P | PTE_W) : NULL;
-	pt = pd ? next_table(&pd[(va >> 21) & 511], PTE_P | PTE_W) : NULL;
+	pdpt = next_table(&pml4[(va >> 39) & 511], PTE_P | PTE_W, PTE_PS);
+	pd = pdpt ? next_table(&pdpt[(va >> 30) & 511], PTE_P | PTE_W, PTE_PS) : NULL;
+	pt = pd ? next_table(&pd[(va >> 21) & 511], PTE_P | PTE_W, PTE_PS) : NULL;
 	if (!pt)
 		return TV_E_NOMEM;
 	pt[(va >> 12) & 511] = pa | flags;
 	return 0;
 }
 
-static int host_map_identity(u64 *pml4, u64 top)
+/* The host-table flags of one page of the monitor's block: W^X by section. */
+u64 monitor_page_flags(u64 off)
 {
-	u64 step = monitor.caps.host_1g_pages ? SZ_1G : SZ_2M;
-
-	for (u64 pa = 0; pa < top; pa += step) {
-		u64 *pdpt = next_table(&pml4[pa >> 39], PTE_P | PTE_W);
-		u64 *pd;
-
-		if (!pdpt)
-			return TV_E_NOMEM;
-		if (step == SZ_1G) {
-			pdpt[(pa >> 30) & 511] = pa | PTE_P | PTE_W | PTE_PS | PTE_NX;
-			continue;
-		}
-		pd = next_table(&pdpt[(pa >> 30) & 511], PTE_P | PTE_W);
-		if (!pd)
-			return TV_E_NOMEM;
-		pd[(pa >> 21) & 511] = pa | PTE_P | PTE_W | PTE_PS | PTE_NX;
-	}
-	return 0;
+	if (off < PAGE_SIZE)
+		return PTE_P | PTE_NX;			/* headers */
+	if (off < monitor.text_end)
+		return PTE_P;				/* text: RX */
+	if (off < monitor.rodata_end)
+		return PTE_P | PTE_NX;			/* rodata, configuration: R */
+	return PTE_P | PTE_W | PTE_NX;			/* data, bss, per-CPU, pool */
 }
 
 int host_paging_init(void)
 {
+	const struct mapper m = {
+		.table_flags = PTE_P | PTE_W,
+		.leaf_bit = PTE_PS,
+		.max_leaf = monitor.caps.host_1g_pages ? SZ_1G : SZ_2M,
+		.leaf = host_leaf,
+	};
+	const struct tv_mem_range *r = monitor.params.ranges;
 	u64 *pml4 = pool_alloc_page();
-	u64 top = (monitor.params.ram_top + SZ_1G - 1) & ~(SZ_1G - 1);
-	int ret;
+	int ret = 0;
 
 	if (!pml4)
 		return TV_E_NOMEM;
-	/* The identity map must stay below the monitor's own (kernel-half) address. */
-	if (top > SZ_512G * 128 || (monitor.virt >> 47) != 0x1ffff)
+	/* The identity map (low half) never meets the monitor's own (kernel-half) address. */
+	if ((monitor.virt >> 47) != 0x1ffff)
 		return TV_E_PARAM;
-	ret = host_map_identity(pml4, top);
-	for (u64 off = 0; !ret && off < monitor.mem_size; off += PAGE_SIZE) {
-		u64 flags = PTE_P;
-
-		if (off >= monitor.text_end)
-			flags |= PTE_NX;
-		if (off >= monitor.rodata_end)
-			flags |= PTE_W;
-		if (off < PAGE_SIZE)
-			flags |= PTE_NX;	/* the headers page: read only */
-		ret = host_map_4k(pml4, monitor.virt + off, monitor.phys + off, flags);
-	}
+	for (u32 i = 0; !ret && i < monitor.params.nr_ranges; i++)
+		if (r[i].kind == TV_RANGE_RAM)
+			ret = map_range(&m, pml4, page_up(r[i].start), page_down(r[i].end));
+	for (u64 off = 0; !ret && off < monitor.mem_size; off += PAGE_SIZE)
+		ret = host_map_4k(pml4, monitor.virt + off, monitor.phys + off,
+				  monitor_page_flags(off));
 	if (!ret && monitor.params.log_virt)
 		ret = host_map_4k(pml4, monitor.params.log_virt, monitor.params.log_phys,
 				  PTE_P | PTE_W | PTE_NX);
+	/* The xAPIC page, uncached (not RAM, so not in the identity map). */
+	if (!ret && monitor.apic_mmio)
+		ret = host_map_4k(pml4, monitor.apic_mmio, monitor.apic_mmio,
+				  PTE_P | PTE_W | PTE_PWT | PTE_PCD | PTE_NX);
 	monitor.host_cr3 = virt_to_phys(pml4);
 	return ret;
 }
@@ -186,66 +301,74 @@ static u8 mtrr_type(u64 pa, u64 size)
 
 /* ---- EPT ---- */
 
-static int ept_fill_pt(u64 *pt, u64 base)
+/*
+ * The leaf entry that maps gpa in the EPT rooted at eptp (one of the
+ * monitor's own, in its pool), and the size it maps; 0 if gpa is not mapped.
+ */
+u64 ept_leaf(u64 eptp, u64 gpa, u64 *size)
 {
-	for (int i = 0; i < 512; i++) {
-		u64 pa = base + i * SZ_4K;
+	u64 pa = eptp & ADDR_MASK;
 
-		pt[i] = in_monitor(pa, SZ_4K) ? 0 :
-			pa | EPT_RWX | ((u64)mtrr_type(pa, SZ_4K) << 3);
+	for (int level = 3; level >= 0; level--) {
+		u64 e;
+
+		if (!in_monitor(pa, PAGE_SIZE))
+			return 0;
+		e = ((u64 *)(monitor.virt + (pa - monitor.phys)))[(gpa >> (12 + 9 * level)) & 511];
+		if (!(e & EPT_RWX))
+			return 0;
+		if (level == 0 || (e & EPT_LEAF)) {
+			*size = 1ULL << (12 + 9 * level);
+			return e;
+		}
+		pa = e & ADDR_MASK;
 	}
 	return 0;
 }
 
-static int ept_fill_pd(u64 *pd, u64 base)
+/* Does the EPT at eptp give every permission in perm (EPT_R, EPT_W) at gpa? */
+bool ept_permits(u64 eptp, u64 gpa, u64 perm)
 {
-	for (int i = 0; i < 512; i++) {
-		u64 pa = base + i * SZ_2M;
-		u8 t = mtrr_type(pa, SZ_2M);
-		u64 *pt;
+	u64 size;
 
-		if (t != MT_MIXED && !in_monitor(pa, SZ_2M)) {
-			pd[i] = pa | EPT_RWX | EPT_LEAF | ((u64)t << 3);
-			continue;
-		}
-		pt = next_table(&pd[i], EPT_RWX);
-		if (!pt)
-			return TV_E_NOMEM;
-		ept_fill_pt(pt, pa);
-	}
-	return 0;
+	return (ept_leaf(eptp, gpa, &size) & perm) == perm;
+}
+
+static u64 ept_leaf_for(u64 pa, u64 size)
+{
+	u8 t = mtrr_type(pa, size);
+
+	return t == MT_MIXED ? 0 : pa | EPT_RWX | ((u64)t << 3);
+}
+
+/* Largest EPT leaf the capability MSR allows: 1 GiB, 2 MiB, or only 4 KiB. */
+static u64 ept_max_leaf(void)
+{
+	if (monitor.caps.ept_vpid & EPT_CAP_1G)
+		return SZ_1G;
+	if (monitor.caps.ept_vpid & EPT_CAP_2M)
+		return SZ_2M;
+	return SZ_4K;
 }
 
 int ept_init(void)
 {
+	const struct mapper m = {
+		.table_flags = EPT_RWX,
+		.leaf_bit = EPT_LEAF,
+		.max_leaf = ept_max_leaf(),
+		.leaf = ept_leaf_for,
+	};
+	const struct tv_mem_range *r = monitor.params.ranges;
 	u64 *pml4 = pool_alloc_page();
-	bool huge = monitor.caps.ept_vpid & EPT_CAP_1G;
-	u64 top = 1ULL << (monitor.caps.maxphyaddr < 39 ? monitor.caps.maxphyaddr : 39);
+	int ret = 0;
 
 	if (!pml4)
 		return TV_E_NOMEM;
-	/* Without 1 GiB pages cover RAM and the 32-bit MMIO hole only (docs/architecture.md). */
-	if (!huge) {
-		u64 ram = (monitor.params.ram_top + SZ_1G - 1) & ~(SZ_1G - 1);
-
-		top = ram > (4 * SZ_1G) ? ram : 4 * SZ_1G;
-	}
-	monitor.ept_top = top;
-	for (u64 pa = 0; pa < top; pa += SZ_1G) {
-		u64 *pdpt = next_table(&pml4[pa >> 39], EPT_RWX);
-		u8 t = mtrr_type(pa, SZ_1G);
-		u64 *pd;
-
-		if (!pdpt)
-			return TV_E_NOMEM;
-		if (huge && t != MT_MIXED && !in_monitor(pa, SZ_1G)) {
-			pdpt[(pa >> 30) & 511] = pa | EPT_RWX | EPT_LEAF | ((u64)t << 3);
-			continue;
-		}
-		pd = next_table(&pdpt[(pa >> 30) & 511], EPT_RWX);
-		if (!pd || ept_fill_pd(pd, pa))
-			return TV_E_NOMEM;
-	}
+	for (u32 i = 0; !ret && i < monitor.params.nr_ranges; i++)
+		ret = map_range(&m, pml4, page_down(r[i].start), page_up(r[i].end));
+	if (ret)
+		return ret;
 	/* Write-back paging structures, 4-level walk. */
 	monitor.eptp = virt_to_phys(pml4) | (3 << 3) | MT_WB;
 	return 0;

@@ -6,19 +6,32 @@
 #include "lib/base.h"
 
 #define X86_CR0_PE		(1UL << 0)
+#define X86_CR0_MP		(1UL << 1)
+#define X86_CR0_ET		(1UL << 4)
 #define X86_CR0_NE		(1UL << 5)
+#define X86_CR0_WP		(1UL << 16)
+#define X86_CR0_NW		(1UL << 29)
+#define X86_CR0_CD		(1UL << 30)
 #define X86_CR0_PG		(1UL << 31)
 #define X86_CR4_PAE		(1UL << 5)
 #define X86_CR4_PGE		(1UL << 7)
 #define X86_CR4_VMXE		(1UL << 13)
 #define X86_CR4_SMXE		(1UL << 14)
+#define X86_CR4_MCE		(1UL << 6)
+#define X86_CR4_LA57		(1UL << 12)
+#define X86_CR4_FSGSBASE	(1UL << 16)
 #define X86_CR4_PCIDE		(1UL << 17)
+#define X86_CR4_OSXSAVE		(1UL << 18)
+#define X86_CR4_SMEP		(1UL << 20)
 #define X86_CR4_CET		(1UL << 23)
 #define X86_RFLAGS_IF		(1UL << 9)
 
 #define MSR_IA32_FEATURE_CONTROL	0x3a
 #define FEATURE_CONTROL_LOCKED		(1ULL << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ULL << 2)
+#define MSR_IA32_APIC_BASE		0x1b
+#define APIC_BASE_X2APIC		(1ULL << 10)
+#define APIC_BASE_ENABLE		(1ULL << 11)
 #define MSR_IA32_SMM_MONITOR_CTL	0x9b
 #define MSR_IA32_MTRRCAP		0xfe
 #define MSR_IA32_SYSENTER_CS		0x174
@@ -49,7 +62,12 @@
 #define MSR_IA32_VMX_TRUE_EXIT_CTLS	0x48f
 #define MSR_IA32_VMX_TRUE_ENTRY_CTLS	0x490
 #define MSR_IA32_VMX_VMFUNC		0x491
+#define MSR_IA32_MCG_STATUS		0x17a
+#define MSR_IA32_PERF_GLOBAL_CTRL	0x38f
 #define MSR_IA32_EFER			0xc0000080
+#define EFER_LME			(1ULL << 8)
+#define EFER_LMA			(1ULL << 10)
+#define EFER_NX				(1ULL << 11)
 #define MSR_FS_BASE			0xc0000100
 #define MSR_GS_BASE			0xc0000101
 
@@ -57,11 +75,29 @@ struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
 };
 
+/*
+ * Exception fixups: an instruction that may fault in root mode (an MSR Linux
+ * asked for) names where to continue; host_exception() looks it up.  Offsets
+ * are PC-relative, so the image needs no relocation.
+ */
+struct ex_entry {
+	s32 insn, fixup;
+};
+
+#define EX_TABLE(from, to)						\
+	".pushsection __ex_table, \"a\"\n"				\
+	".balign 4\n"							\
+	".long (" #from ") - .\n"					\
+	".long (" #to ") - .\n"						\
+	".popsection\n"
+
 #ifdef TV_HOST_TEST
 /* Userspace unit tests of monitor logic supply these (selftests/vmxroot). */
 void cpuid_count(u32 leaf, u32 sub, struct cpuid_regs *r);
 u64 rdmsr(u32 msr);
 void wrmsr(u32 msr, u64 val);
+bool rdmsr_safe(u32 msr, u64 *val);
+bool wrmsr_safe(u32 msr, u64 val);
 #else
 static inline void cpuid_count(u32 leaf, u32 sub, struct cpuid_regs *r)
 {
@@ -81,6 +117,39 @@ static inline u64 rdmsr(u32 msr)
 static inline void wrmsr(u32 msr, u64 val)
 {
 	asm volatile("wrmsr" : : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
+}
+
+/* RDMSR/WRMSR that return false on #GP instead of faulting the monitor. */
+static inline bool rdmsr_safe(u32 msr, u64 *val)
+{
+	u32 lo = 0, hi = 0;
+	bool ok = true;
+
+	asm volatile("1: rdmsr\n"
+		     "2:\n"
+		     ".pushsection .text.fixup, \"ax\"\n"
+		     "3: movb $0, %2\n"
+		     "   jmp 2b\n"
+		     ".popsection\n"
+		     EX_TABLE(1b, 3b)
+		     : "+a"(lo), "+d"(hi), "+qm"(ok) : "c"(msr));
+	*val = ((u64)hi << 32) | lo;
+	return ok;
+}
+
+static inline bool wrmsr_safe(u32 msr, u64 val)
+{
+	bool ok = true;
+
+	asm volatile("1: wrmsr\n"
+		     "2:\n"
+		     ".pushsection .text.fixup, \"ax\"\n"
+		     "3: movb $0, %0\n"
+		     "   jmp 2b\n"
+		     ".popsection\n"
+		     EX_TABLE(1b, 3b)
+		     : "+qm"(ok) : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
+	return ok;
 }
 #endif
 

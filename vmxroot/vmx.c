@@ -7,8 +7,6 @@
 #include "vmxroot/processor.h"
 #include "vmxroot/vmx.h"
 
-static u8 msr_bitmap[PAGE_SIZE] __aligned(4096);
-
 /*
  * The per-CPU area whose VMCS is current on this CPU.  Unlike this_cpu() it
  * also works on Linux's stack, where VMCS setup runs.
@@ -51,6 +49,101 @@ static int adjust_ctls(u32 msr, u32 wanted, u32 required, u32 *out)
 	return 0;
 }
 
+static bool cr_fits(u64 v, u64 fixed0, u64 fixed1)
+{
+	return (v & fixed0) == fixed0 && !(v & ~fixed1);
+}
+
+/*
+ * PERF_GLOBAL_CTRL (only if the module found the MSR): its defined bits, and
+ * whether the VMCS switches it or the MSR-load lists must.  PT: clear
+ * RTIT_CTL on exit only if entry can load Linux's (zero) value back.
+ */
+static void perf_caps_init(struct vmx_caps *c)
+{
+	struct cpuid_regs r;
+
+	c->perf_global_ctrl = false;
+	if (monitor.params.flags & TV_INIT_F_PERF_GLOBAL_CTRL) {
+		u32 gp, fixed;
+
+		cpuid_count(0xa, 0, &r);
+		gp = (r.eax >> 8) & 0xff;
+		fixed = r.edx & 0x1f;
+		c->perf_global_ctrl = true;
+		c->perf_global_ctrl_mask = (gp >= 64 ? ~0ULL : (1ULL << gp) - 1) |
+					   (((1ULL << fixed) - 1) << 32);
+	}
+	c->perf_vmcs_switch = c->perf_global_ctrl && (c->exit & EXIT_LOAD_PERF_GLOBAL_CTRL) &&
+			      (c->entry & ENTRY_LOAD_PERF_GLOBAL_CTRL);
+	if (!c->perf_vmcs_switch) {
+		c->exit &= ~EXIT_LOAD_PERF_GLOBAL_CTRL;
+		c->entry &= ~ENTRY_LOAD_PERF_GLOBAL_CTRL;
+	}
+	if (!(monitor.params.flags & TV_INIT_F_PT) || !(c->exit & EXIT_CLEAR_RTIT_CTL) ||
+	    !(c->entry & ENTRY_LOAD_RTIT_CTL)) {
+		c->exit &= ~EXIT_CLEAR_RTIT_CTL;
+		c->entry &= ~ENTRY_LOAD_RTIT_CTL;
+	}
+	cpuid_count(0xd, 1, &r);
+	c->xss_supported = ((u64)r.edx << 32) | r.ecx;
+}
+
+/* Linux's PERF_GLOBAL_CTRL while it runs: in the VMCS or in the entry MSR-load list. */
+u64 perf_global_ctrl_guest(void)
+{
+	if (monitor.caps.perf_vmcs_switch)
+		return vmcs_read(GUEST_IA32_PERF_GLOBAL_CTRL);
+	return this_cpu()->msr_entry_load[0].value;
+}
+
+void perf_global_ctrl_set_guest(u64 val)
+{
+	if (monitor.caps.perf_vmcs_switch)
+		vmcs_write(GUEST_IA32_PERF_GLOBAL_CTRL, val);
+	else
+		this_cpu()->msr_entry_load[0].value = val;
+}
+
+static void setup_perf(struct per_cpu *pc)
+{
+	u64 cur;
+
+	if (!monitor.caps.perf_global_ctrl)
+		return;
+	cur = rdmsr(MSR_IA32_PERF_GLOBAL_CTRL);
+	if (monitor.caps.perf_vmcs_switch) {
+		vmcs_write(HOST_IA32_PERF_GLOBAL_CTRL, 0);
+		vmcs_write(GUEST_IA32_PERF_GLOBAL_CTRL, cur);
+		return;
+	}
+	pc->msr_exit_load[0] = (struct msr_entry){ .index = MSR_IA32_PERF_GLOBAL_CTRL, .value = 0 };
+	pc->msr_entry_load[0] = (struct msr_entry){ .index = MSR_IA32_PERF_GLOBAL_CTRL,
+						    .value = cur };
+	vmcs_write(VM_EXIT_MSR_LOAD_ADDR, virt_to_phys(pc->msr_exit_load));
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 1);
+	vmcs_write(VM_ENTRY_MSR_LOAD_ADDR, virt_to_phys(pc->msr_entry_load));
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 1);
+}
+
+/* The monitor's own CR0, CR4 and EFER: fixed values, never Linux's. */
+#define MONITOR_CR0	(X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG)
+#define MONITOR_EFER	(EFER_LME | EFER_LMA | EFER_NX)
+
+static u64 host_cr4(void)
+{
+	struct cpuid_regs r;
+	u64 cr4 = X86_CR4_PAE | X86_CR4_MCE | X86_CR4_VMXE;
+
+	cpuid_count(1, 0, &r);
+	if (r.ecx & (1U << 26))		/* XSAVE: XSETBV on Linux's behalf */
+		cr4 |= X86_CR4_OSXSAVE;
+	cpuid_count(7, 0, &r);
+	if (r.ebx & (1U << 7))		/* SMEP: the monitor never runs user pages */
+		cr4 |= X86_CR4_SMEP;
+	return cr4;
+}
+
 int vmx_caps_init(void)
 {
 	struct vmx_caps *c = &monitor.caps;
@@ -85,8 +178,9 @@ int vmx_caps_init(void)
 			  PIN_NMI_EXITING | PIN_VIRTUAL_NMIS, &c->pin);
 	ret = ret ?: adjust_ctls(tru ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 				 MSR_IA32_VMX_PROCBASED_CTLS,
-				 CPU_USE_MSR_BITMAPS | CPU_ACTIVATE_SECONDARY,
-				 CPU_USE_MSR_BITMAPS | CPU_ACTIVATE_SECONDARY, &c->proc);
+				 CPU_USE_MSR_BITMAPS | CPU_USE_IO_BITMAPS | CPU_ACTIVATE_SECONDARY,
+				 CPU_USE_MSR_BITMAPS | CPU_USE_IO_BITMAPS | CPU_ACTIVATE_SECONDARY,
+				 &c->proc);
 	/*
 	 * Linux takes #UD on these instructions if the CPU has them and we do not
 	 * enable them.  Where the CPU can, Intel PT is kept from tracing the monitor.
@@ -97,20 +191,29 @@ int vmx_caps_init(void)
 				 SEC_ENABLE_USR_WAIT_PAUSE | SEC_CONCEAL_VMX_FROM_PT,
 				 SEC_ENABLE_EPT | SEC_ENABLE_VPID | SEC_UNRESTRICTED_GUEST,
 				 &c->proc2);
+	/*
+	 * Where the CPU can: PERF_GLOBAL_CTRL zero and Intel PT stopped while
+	 * the monitor runs (counters running into root mode are a side channel,
+	 * and PEBS or PT would write memory there behind the EPT's back).
+	 */
 	ret = ret ?: adjust_ctls(tru ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 				 EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_PAT |
 				 EXIT_LOAD_IA32_PAT | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
-				 EXIT_SAVE_DEBUG_CONTROLS | EXIT_CONCEAL_VMX_FROM_PT,
+				 EXIT_SAVE_DEBUG_CONTROLS | EXIT_CONCEAL_VMX_FROM_PT |
+				 EXIT_LOAD_PERF_GLOBAL_CTRL | EXIT_CLEAR_RTIT_CTL,
 				 EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_PAT |
 				 EXIT_LOAD_IA32_PAT | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
 				 &c->exit);
 	ret = ret ?: adjust_ctls(tru ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
 				 ENTRY_IA32E_MODE | ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER |
-				 ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_CONCEAL_VMX_FROM_PT,
-				 ENTRY_IA32E_MODE | ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER,
+				 ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_CONCEAL_VMX_FROM_PT |
+				 ENTRY_LOAD_PERF_GLOBAL_CTRL | ENTRY_LOAD_RTIT_CTL,
+				 ENTRY_IA32E_MODE | ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER |
+				 ENTRY_LOAD_DEBUG_CONTROLS,
 				 &c->entry);
 	if (ret)
 		return ret;
+	perf_caps_init(c);
 	c->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
 	if (!(c->ept_vpid & EPT_CAP_WALK4) || !(c->ept_vpid & EPT_CAP_WB) ||
 	    !(c->ept_vpid & EPT_CAP_INVEPT_ALL) || !(c->ept_vpid & VPID_CAP_INVVPID_SINGLE))
@@ -119,28 +222,11 @@ int vmx_caps_init(void)
 	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	c->host_cr4 = host_cr4() | c->cr4_fixed0;
+	if (!cr_fits(MONITOR_CR0 | c->cr0_fixed0, c->cr0_fixed0, c->cr0_fixed1) ||
+	    !cr_fits(c->host_cr4, c->cr4_fixed0, c->cr4_fixed1))
+		return TV_E_FIXED;
 	return 0;
-}
-
-static void msr_intercept_write(u32 msr)
-{
-	/* Write bitmaps: low MSRs at 2048, high (0xc0000000...) at 3072. */
-	u32 base = msr >= 0xc0000000 ? 3072 : 2048;
-	u32 bit = msr & 0x1fff;
-
-	msr_bitmap[base + bit / 8] |= 1 << (bit % 8);
-}
-
-/*
- * Everything passes through except writes that would let Linux change how
- * VMX itself is configured.  Reads stay native.
- */
-void msr_bitmap_init(void)
-{
-	msr_intercept_write(MSR_IA32_FEATURE_CONTROL);
-	msr_intercept_write(MSR_IA32_SMM_MONITOR_CTL);
-	for (u32 m = MSR_IA32_VMX_BASIC; m <= MSR_IA32_VMX_VMFUNC; m++)
-		msr_intercept_write(m);
 }
 
 /* Segment state from a descriptor in Linux's GDT, in VMCS access-rights form. */
@@ -245,10 +331,9 @@ static void setup_guest_state(u64 rip, u64 rsp)
 
 static void setup_host_state(struct per_cpu *pc)
 {
-	/* Linux's CR0/CR4 minus what the monitor does not use: PCIDs, CET. */
-	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CR0, MONITOR_CR0 | monitor.caps.cr0_fixed0);
 	vmcs_write(HOST_CR3, monitor.host_cr3);
-	vmcs_write(HOST_CR4, (read_cr4() & ~(X86_CR4_PCIDE | X86_CR4_CET)) | X86_CR4_VMXE);
+	vmcs_write(HOST_CR4, monitor.caps.host_cr4);
 	vmcs_write(HOST_CS_SELECTOR, SEL_KERNEL_CS);
 	vmcs_write(HOST_SS_SELECTOR, SEL_KERNEL_DS);
 	vmcs_write(HOST_DS_SELECTOR, 0);
@@ -265,7 +350,7 @@ static void setup_host_state(struct per_cpu *pc)
 	vmcs_write(HOST_IA32_SYSENTER_ESP, 0);
 	vmcs_write(HOST_IA32_SYSENTER_EIP, 0);
 	vmcs_write(HOST_IA32_PAT, 0x0007040600070406ULL);	/* power-on default */
-	vmcs_write(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+	vmcs_write(HOST_IA32_EFER, MONITOR_EFER);
 	vmcs_write(HOST_RSP, (u64)pc + TV_PERCPU_SIZE);
 	vmcs_write(HOST_RIP, (u64)vmx_exit_entry);
 }
@@ -297,19 +382,22 @@ static void setup_controls(struct per_cpu *pc)
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmcs_write(MSR_BITMAP, virt_to_phys(msr_bitmap));
+	vmcs_write(MSR_BITMAP, msr_bitmap_phys());
+	vmcs_write(IO_BITMAP_A, io_bitmap_phys(0));
+	vmcs_write(IO_BITMAP_B, io_bitmap_phys(1));
 	vmcs_write(EPT_POINTER, monitor.eptp);
 	vmcs_write(VIRTUAL_PROCESSOR_ID, pc->vpid);
 	vmcs_write(CR0_GUEST_HOST_MASK, cr0_mask);
 	vmcs_write(CR0_READ_SHADOW, read_cr0());
-	vmcs_write(CR4_GUEST_HOST_MASK, cr_fixed_mask(c->cr4_fixed0, c->cr4_fixed1));
+	/* Ours, and what Linux is not shown: VMXE, SMXE (no SMX in its CPUID). */
+	vmcs_write(CR4_GUEST_HOST_MASK, cr_fixed_mask(c->cr4_fixed0, c->cr4_fixed1) |
+		   X86_CR4_VMXE | X86_CR4_SMXE);
 	vmcs_write(CR4_READ_SHADOW, read_cr4());
+	if (c->entry & ENTRY_LOAD_RTIT_CTL)
+		vmcs_write(GUEST_IA32_RTIT_CTL, 0);	/* never tracing (the module checked) */
+	setup_perf(pc);
 }
 
-static bool cr_fits(u64 v, u64 fixed0, u64 fixed1)
-{
-	return (v & fixed0) == fixed0 && !(v & ~fixed1);
-}
 
 /*
  * Called from tv_cpu_launch() with interrupts off.  On success leaves VMX
@@ -331,9 +419,12 @@ int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp)
 	    !cr_fits(read_cr4(), c->cr4_fixed0, c->cr4_fixed1))
 		return TV_E_FIXED;
 
+	if (monitor_state() != TV_STATE_LOADING)
+		return TV_E_STATE;	/* CPUs enter only before the secrets exist */
 	memset(pc, 0, sizeof(*pc));
 	pc->cpu = cpu;
 	pc->vpid = (u16)(cpu + 1);
+	pc->apic_id = apic_id_self();
 	cpu_tables_init(pc);
 	*(u32 *)pc->vmxon = c->revision;
 	*(u32 *)pc->vmcs = c->revision;
@@ -356,7 +447,7 @@ int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp)
 		vmx_cpu_abandon(pc);
 		return TV_E_VMCS;
 	}
-	pc->virtualized = true;
+	cpu_set_inside(pc, true);
 	return 0;
 }
 
@@ -364,7 +455,7 @@ int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp)
 void vmx_cpu_abandon(struct per_cpu *pc)
 {
 	pc->vmcs_live = false;
-	pc->virtualized = false;
+	cpu_set_inside(pc, false);
 	vmcs_clear(virt_to_phys(pc->vmcs));
 	vmx_off();
 }

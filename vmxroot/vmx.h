@@ -25,14 +25,23 @@ enum vmcs_field {
 	IO_BITMAP_A			= 0x2000,
 	IO_BITMAP_B			= 0x2002,
 	MSR_BITMAP			= 0x2004,
+	VM_EXIT_MSR_LOAD_ADDR		= 0x2008,
+	VM_ENTRY_MSR_LOAD_ADDR		= 0x200a,
 	EPT_POINTER			= 0x201a,
 	GUEST_PHYSICAL_ADDRESS		= 0x2400,
 	VMCS_LINK_POINTER		= 0x2800,
 	GUEST_IA32_DEBUGCTL		= 0x2802,
 	GUEST_IA32_PAT			= 0x2804,
 	GUEST_IA32_EFER			= 0x2806,
+	GUEST_IA32_PERF_GLOBAL_CTRL	= 0x2808,
+	GUEST_PDPTR0			= 0x280a,
+	GUEST_PDPTR1			= 0x280c,
+	GUEST_PDPTR2			= 0x280e,
+	GUEST_PDPTR3			= 0x2810,
+	GUEST_IA32_RTIT_CTL		= 0x2814,
 	HOST_IA32_PAT			= 0x2c00,
 	HOST_IA32_EFER			= 0x2c02,
+	HOST_IA32_PERF_GLOBAL_CTRL	= 0x2c04,
 	PIN_BASED_VM_EXEC_CONTROL	= 0x4000,
 	CPU_BASED_VM_EXEC_CONTROL	= 0x4002,
 	EXCEPTION_BITMAP		= 0x4004,
@@ -122,7 +131,10 @@ enum vmcs_field {
 #define PIN_NMI_EXITING			(1U << 3)
 #define PIN_VIRTUAL_NMIS		(1U << 5)
 /* Primary processor-based controls */
+#define CPU_CR3_LOAD_EXITING		(1U << 15)
+#define CPU_CR3_STORE_EXITING		(1U << 16)
 #define CPU_NMI_WINDOW_EXITING		(1U << 22)
+#define CPU_USE_IO_BITMAPS		(1U << 25)
 #define CPU_USE_MSR_BITMAPS		(1U << 28)
 #define CPU_ACTIVATE_SECONDARY		(1U << 31)
 /* Secondary processor-based controls */
@@ -137,17 +149,21 @@ enum vmcs_field {
 /* Exit controls */
 #define EXIT_SAVE_DEBUG_CONTROLS	(1U << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE	(1U << 9)
+#define EXIT_LOAD_PERF_GLOBAL_CTRL	(1U << 12)
 #define EXIT_SAVE_IA32_PAT		(1U << 18)
 #define EXIT_LOAD_IA32_PAT		(1U << 19)
 #define EXIT_SAVE_IA32_EFER		(1U << 20)
 #define EXIT_LOAD_IA32_EFER		(1U << 21)
 #define EXIT_CONCEAL_VMX_FROM_PT	(1U << 24)
+#define EXIT_CLEAR_RTIT_CTL		(1U << 25)
 /* Entry controls */
 #define ENTRY_LOAD_DEBUG_CONTROLS	(1U << 2)
 #define ENTRY_IA32E_MODE		(1U << 9)
+#define ENTRY_LOAD_PERF_GLOBAL_CTRL	(1U << 13)
 #define ENTRY_LOAD_IA32_PAT		(1U << 14)
 #define ENTRY_LOAD_IA32_EFER		(1U << 15)
 #define ENTRY_CONCEAL_VMX_FROM_PT	(1U << 17)
+#define ENTRY_LOAD_RTIT_CTL		(1U << 18)
 
 /* EPT/VPID capabilities (IA32_VMX_EPT_VPID_CAP) */
 #define EPT_CAP_WALK4			(1ULL << 6)
@@ -171,6 +187,7 @@ enum vmcs_field {
 #define VECTOR_UD			6
 #define VECTOR_GP			13
 #define VECTOR_PF			14
+#define VECTOR_MC			18
 
 /* Guest interruptibility */
 #define GUEST_INTR_STI			(1U << 0)
@@ -180,8 +197,9 @@ enum vmcs_field {
 #define GUEST_ACTIVITY_ACTIVE		0
 #define GUEST_ACTIVITY_WAIT_SIPI	3
 
-/* Segment access rights: "unusable" */
+/* Segment access rights: "unusable", and CS.L (64-bit code) */
 #define AR_UNUSABLE			(1U << 16)
+#define AR_L				(1U << 13)
 
 enum exit_reason {
 	EXIT_EXCEPTION_NMI	= 0,
@@ -204,6 +222,7 @@ enum exit_reason {
 	EXIT_VMXOFF		= 26,
 	EXIT_VMXON		= 27,
 	EXIT_CR_ACCESS		= 28,
+	EXIT_IO_INSTRUCTION	= 30,
 	EXIT_RDMSR		= 31,
 	EXIT_WRMSR		= 32,
 	EXIT_INVALID_STATE	= 33,

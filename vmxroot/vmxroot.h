@@ -12,6 +12,8 @@
 #define __aligned(x)	__attribute__((aligned(x)))
 #define __noreturn	__attribute__((noreturn))
 #define __packed	__attribute__((packed))
+/* Set up by tv_init, then mapped read-only in the monitor's page tables. */
+#define __ro_after_init	__attribute__((section(".data.ro_after_init")))
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
@@ -30,6 +32,12 @@ struct __packed tss64 {
 	u64 reserved2;
 	u16 reserved3;
 	u16 iomap_base;
+};
+
+/* An entry of a VM-entry/VM-exit MSR-load list (SDM 25.7.2). */
+struct msr_entry {
+	u32 index, reserved;
+	u64 value;
 };
 
 /* General-purpose registers as the exit stub pushes them (entry.S). */
@@ -56,8 +64,16 @@ struct per_cpu {
 	bool launched;		/* the first VM entry succeeded */
 	u32 vmx_errors;		/* failed VMX instructions (vmx_insn_failed) */
 	u32 nmi_pending;	/* NMIs owed to Linux */
-	bool unknown_logged;
+	u32 rdv_nmis;		/* NMIs the leave rendezvous sent us: not Linux's */
+	u32 apic_id;
+	bool rdv_arrived;	/* in the leave rendezvous */
+	bool wait_sipi;		/* parked by an INIT, runs nothing until a SIPI */
+	bool reset_requester;	/* resets the machine once the secrets are gone */
+	bool string_io_logged;
 	u32 proc_ctls;		/* current primary processor-based controls */
+	u32 msr_denied_logged;
+	struct msr_entry msr_exit_load[1] __aligned(16);
+	struct msr_entry msr_entry_load[1] __aligned(16);
 	u64 exits[TV_EXIT_REASONS];
 	u64 nmis_reinjected;
 };
@@ -76,6 +92,11 @@ static inline struct per_cpu *this_cpu(void)
 struct vmx_caps {
 	u32 pin, proc, proc2, exit, entry;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	u64 host_cr4;
+	bool perf_global_ctrl;		/* the MSR exists; zero while the monitor runs */
+	bool perf_vmcs_switch;		/* switched by the VMCS, else by MSR-load lists */
+	u64 perf_global_ctrl_mask;
+	u64 xss_supported;
 	u64 ept_vpid;
 	u32 revision;
 	u8 maxphyaddr;
@@ -86,16 +107,14 @@ struct monitor {
 	struct tv_init_params params;
 	u64 virt, phys, mem_size;
 	u64 text_end, rodata_end;	/* offsets, for page protections */
-	u64 pool_next, pool_end;	/* next free pool page (virtual) */
 	u64 host_cr3;
 	u64 eptp;
-	u64 ept_top;			/* guest-physical addresses mapped by EPT */
+	u64 apic_mmio;			/* xAPIC registers, identity-mapped UC (0: x2APIC) */
 	struct vmx_caps caps;
 	bool initialized;
 };
 
 extern struct monitor monitor;
-extern volatile u64 monitor_canary;
 
 static inline u64 virt_to_phys(const void *p)
 {
@@ -114,7 +133,18 @@ static inline bool in_monitor(u64 pa, u64 len)
 	return pa < monitor.phys + monitor.mem_size && pa + len > monitor.phys;
 }
 
+#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+#define EPT_R		(1ULL << 0)
+#define EPT_W		(1ULL << 1)
+#define EPT_X		(1ULL << 2)
+
 /* paging.c */
+void pool_init(u64 start, u64 pages);
+u64 pool_used(void);
+u64 monitor_page_flags(u64 off);
+bool guest_ram(u64 pa, u64 len);
+u64 ept_leaf(u64 eptp, u64 gpa, u64 *size);
+bool ept_permits(u64 eptp, u64 gpa, u64 perm);
 void *pool_alloc_page(void);
 int host_paging_init(void);
 int ept_init(void);
@@ -130,12 +160,54 @@ void tss_desc_make(u64 desc[2], u64 base, u32 limit, bool busy);
 int vmx_caps_init(void);
 int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp);
 int vmx_launch_failed(u32 cpu, bool fail_invalid);
+u64 perf_global_ctrl_guest(void);
+void perf_global_ctrl_set_guest(u64 val);
 void vmx_cpu_abandon(struct per_cpu *pc);
-void msr_bitmap_init(void);
 
 /* exit.c */
 int vmx_handle_exit(struct guest_regs *regs);
 __noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason);
+
+/* leave.c */
+u32 monitor_state(void);
+void cpu_set_inside(struct per_cpu *pc, bool inside);
+int monitor_activate(void);
+void leave_request(struct per_cpu *pc, const char *why, bool reset);
+bool rendezvous_nmi(struct per_cpu *pc);
+int leave_check(struct per_cpu *pc);
+
+/* secrets.c */
+int secrets_create(void);
+void secrets_wipe(void);
+void secrets_locate(u64 *master_pa, u64 *idkey_pa, bool *present);
+
+/* apic.c */
+void apic_send_nmi(u32 apic_id);
+u32 apic_id_self(void);
+
+/* msr.c */
+void msr_bitmap_init(void);
+u64 msr_bitmap_phys(void);
+void handle_msr(struct per_cpu *pc, struct guest_regs *regs, bool write, bool *inject_gp);
+
+/* io.c */
+void io_bitmap_init(void);
+u64 io_bitmap_phys(unsigned int which);
+bool io_is_reset(u16 port, unsigned int size, u32 val);
+void handle_io(struct per_cpu *pc, struct guest_regs *regs, u64 qual, bool *inject_gp);
+__noreturn void machine_reset(struct per_cpu *pc);
+
+/* selftest.c: the test build's extra hypercalls (TV_E_NOSYS for others) */
+#ifdef TV_SELFTEST
+long selftest_hypercall(struct per_cpu *pc, struct guest_regs *r);
+#else
+static inline long selftest_hypercall(struct per_cpu *pc, struct guest_regs *r)
+{
+	(void)pc;
+	(void)r;
+	return TV_E_NOSYS;
+}
+#endif
 
 /* devirt.c */
 __noreturn void vmx_devirt(struct guest_regs *regs);
@@ -159,5 +231,7 @@ __attribute__((format(printf, 1, 2))) void tv_fatal(const char *fmt, ...);
 #define TV_FATAL_PREFIX "trustvisor: FATAL: "
 #define pr_mon(fmt, ...) tv_log("trustvisor: " fmt "\n", ##__VA_ARGS__)
 #define pr_fatal(fmt, ...) tv_fatal(TV_FATAL_PREFIX fmt "\n", ##__VA_ARGS__)
+/* Not a failure, but Linux may never read the ring again (a reset, a leave). */
+#define pr_mon_console(fmt, ...) tv_fatal("trustvisor: " fmt "\n", ##__VA_ARGS__)
 
 #endif

@@ -23,27 +23,38 @@ MONITOR_LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text -z noexecs
 
 VMXROOT_SRCS := $(wildcard vmxroot/*.c vmxroot/*.S)
 MONITOR_SRCS := $(VMXROOT_SRCS) $(LIB_SRCS) $(UTPM_SRCS)
-MONITOR_OBJS := $(patsubst %,$(VMXROOT_O)/%.o,$(MONITOR_SRCS))
 
-$(VMXROOT_O)/%.c.o: %.c vmxroot/vmxroot.mk
-	@mkdir -p $(dir $@)
-	$(CC) $(MONITOR_CFLAGS) -MMD -c $< -o $@
+# One image per variant: $(1) output directory, $(2) extra compiler flags.
+# The shipped image has no test scaffolding; the test image (TV_SELFTEST)
+# adds the selftest-only hypercalls the in-VM suites use.
+define monitor_image
+$(1)/%.c.o: %.c vmxroot/vmxroot.mk
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(MONITOR_CFLAGS) $(2) -MMD -c $$< -o $$@
 
-$(VMXROOT_O)/%.S.o: %.S vmxroot/vmxroot.mk
-	@mkdir -p $(dir $@)
-	$(CC) $(MONITOR_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+$(1)/%.S.o: %.S vmxroot/vmxroot.mk
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(MONITOR_CFLAGS) $(2) -D__ASSEMBLY__ -MMD -c $$< -o $$@
 
--include $(MONITOR_OBJS:.o=.d)
+$(1)/vmxroot.elf: $(patsubst %,$(1)/%.o,$(MONITOR_SRCS)) vmxroot/vmxroot.lds
+	$$(LD) $$(MONITOR_LDFLAGS) -T vmxroot/vmxroot.lds -Map=$$@.map -o $$@ \
+		$(patsubst %,$(1)/%.o,$(MONITOR_SRCS))
+	@scripts/check-monitor-image.sh $$@
 
-$(VMXROOT_ELF): $(MONITOR_OBJS) vmxroot/vmxroot.lds
-	$(LD) $(MONITOR_LDFLAGS) -T vmxroot/vmxroot.lds -Map=$@.map -o $@ $(MONITOR_OBJS)
-	@scripts/check-monitor-image.sh $@
+$(1)/vmxroot.bin: $(1)/vmxroot.elf
+	objcopy -O binary $$< $$@.tmp
+	@scripts/check-monitor-image.sh $$< $$@.tmp
+	mv $$@.tmp $$@
 
-$(VMXROOT_BIN): $(VMXROOT_ELF)
-	objcopy -O binary $< $@
+-include $(patsubst %,$(1)/%.d,$(MONITOR_SRCS))
+endef
+
+VMXROOT_TEST_BIN := $(O)/test/vmxroot/vmxroot.bin
+$(eval $(call monitor_image,$(VMXROOT_O),))
+$(eval $(call monitor_image,$(O)/test/vmxroot,-DTV_SELFTEST))
 
 .PHONY: monitor freestanding-check
-monitor: $(VMXROOT_BIN)
+monitor: $(VMXROOT_BIN) $(VMXROOT_TEST_BIN)
 
 # Compiles lib/ and utpm/ with the monitor's flags and links them alone: fails
 # on any symbol they need that the monitor does not provide itself.
@@ -62,3 +73,5 @@ $(MONITOR_UNIT): selftests/vmxroot/test_monitor.c $(wildcard vmxroot/*.c vmxroot
 	$(CC) $(HOST_CFLAGS) -DTV_HOST_TEST -Wno-unused-function -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -o $@ $<
 UNIT_TESTS += $(MONITOR_UNIT)
+# Each rule those tests name, deleted in turn: the tests must fail.
+UNIT_CHECKS += selftests/vmxroot/mutants.sh

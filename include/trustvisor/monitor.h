@@ -37,6 +37,7 @@
 #else
 #include <stdint.h>
 typedef uint8_t __u8;
+typedef uint16_t __u16;
 typedef uint32_t __u32;
 typedef uint64_t __u64;
 #endif
@@ -72,6 +73,21 @@ struct tv_image_header {
 };
 
 /*
+ * What Linux's resource tree describes at the top level, as byte ranges
+ * [start, end): RAM, and everything else (MMIO windows, firmware, reserved).
+ * The EPT maps these and nothing else; the monitor reads and writes
+ * Linux's buffers only in RAM.
+ */
+#define TV_MAX_RANGES		128
+#define TV_RANGE_RAM		1
+#define TV_RANGE_OTHER		2
+struct tv_mem_range {
+	__u64 start, end;
+	__u32 kind;
+	__u32 pad;
+};
+
+/*
  * Memory the module hands over: one physically contiguous block mapped at
  * `virt` in Linux.  The monitor maps it at the same address in its own page
  * tables, so pointers into it are valid in both worlds.  Layout:
@@ -88,26 +104,60 @@ struct tv_init_params {
 	__u64 percpu_offset;
 	__u64 pool_offset;
 	__u64 ram_top;		/* highest RAM address + 1 (host identity map) */
-	__u64 log_phys;		/* one page of Linux memory for the monitor's log, */
-	__u64 log_virt;		/* mapped at Linux's address in both worlds */
+	__u64 log_phys;		/* one page of Linux memory shared with the monitor */
+	__u64 log_virt;		/* (struct tv_shared_page), mapped at Linux's address in both worlds */
 	__u32 log_size;
-	__u32 flags;
+	__u32 flags;		/* TV_INIT_F_*: what the module probed */
 	__u8 measurement[32];	/* SHA-256 of the image, computed by the module */
+	__u32 nr_owned_cpus;	/* CPUs online (= present) at load: all must enter */
+	__u32 tsc_khz;		/* for the monitor's timeouts */
+	__u64 linux_top_entry;	/* Linux's top-level page-table entry for `virt` */
+	__u16 fadt_reset_port;	/* the FADT reset register, if it is a port (else 0) */
+	__u8 fadt_reset_value;
+	__u8 pad[1];
+	__u32 nr_ranges;
+	struct tv_mem_range ranges[TV_MAX_RANGES];	/* ascending, not overlapping */
 };
 
-/* Layout of the log page: a byte ring written by the monitor only. */
-struct tv_log_page {
-	__u64 head;		/* total bytes ever written */
-	char buf[];
+/* tv_init_params.flags: facts the module probed with fault-safe accessors. */
+#define TV_INIT_F_PERF_GLOBAL_CTRL	(1U << 0)	/* IA32_PERF_GLOBAL_CTRL exists */
+#define TV_INIT_F_PT			(1U << 1)	/* Intel PT (IA32_RTIT_CTL) exists */
+
+/*
+ * The shared page: Linux memory the monitor writes and the module reads,
+ * never the reverse.  A byte ring for the log, and the monitor's life as
+ * the module must see it even after every CPU has left (then it can no
+ * longer ask by hypercall).
+ */
+#define TV_MAX_MONITOR_CPUS	1024
+struct tv_shared_page {
+	__u64 head;		/* log bytes ever written */
+	__u32 state;		/* TV_STATE_* */
+	__u32 cpus_inside;	/* CPUs running under the monitor */
+	__u64 inside[TV_MAX_MONITOR_CPUS / 64];	/* bit n: CPU n is inside */
+	char buf[];		/* the log ring */
 };
+
+#define TV_STATE_LOADING	0	/* CPUs entering; no secrets yet */
+#define TV_STATE_ACTIVE		1	/* every owned CPU inside; secrets exist */
+#define TV_STATE_LEAVING	2	/* rendezvous: secrets being destroyed */
+#define TV_STATE_GONE		3	/* secrets destroyed; CPUs leaving or left */
 
 #endif /* __ASSEMBLY__ */
 
-/* Hypercalls: VMCALL with RAX = number, args in RBX, RCX, RDX; status in RAX. */
+/*
+ * Hypercalls: VMCALL with RAX = number, args in RBX, RCX, RDX; status in
+ * RAX.  A status is never a hypercall number, so a VMCALL that faulted
+ * (the CPU has left the monitor) is told apart by RAX being unchanged.
+ */
 #define TV_HC_PING		0x7456000	/* returns TV_HC_PING_REPLY in RBX */
-#define TV_HC_DEVIRT		0x7456001	/* leave VMX on this CPU */
+#define TV_HC_LEAVE		0x7456001	/* the machine leaves the monitor (every CPU) */
 #define TV_HC_GET_CPU_STATS	0x7456002	/* RBX = cpu, RCX = guest-physical buffer, RDX = size */
+#define TV_HC_ACTIVATE		0x7456004	/* every owned CPU is inside: create the secrets */
+/* Test build only (make test-module): scaffolding for the in-VM suites. */
 #define TV_HC_READ_CANARY	0x7456003	/* RBX <- canary word */
+#define TV_HC_TEST_SECRETS	0x7456100	/* RBX, RCX <- physical addresses of the master
+						 * secret and identity key, RDX <- 1 if set */
 #define TV_HC_PING_REPLY	0x54567631	/* "TVv1" */
 
 /* Monitor status codes (returned by entries and hypercalls), all negative. */
@@ -123,5 +173,6 @@ struct tv_log_page {
 #define TV_E_NOSYS		-9	/* unknown hypercall */
 #define TV_E_PERM		-10	/* caller not allowed */
 #define TV_E_FIXED		-11	/* CR0/CR4 cannot satisfy VMX fixed bits */
+#define TV_E_ENTROPY		-12	/* no hardware entropy for the secrets */
 
 #endif

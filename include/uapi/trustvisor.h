@@ -24,12 +24,15 @@ struct tv_status {
 	__u32 monitor_version;	/* major << 16 | minor << 8 | patch */
 	__u32 nr_cpus_online;	/* Linux CPUs online */
 	__u32 nr_cpus_virtualized;
-	__u32 reserved;
+	__u32 flags;		/* TV_STATUS_F_* */
 	__u8 measurement[32];	/* SHA-256 of the monitor image */
 	__u64 image_size;	/* bytes measured */
 	__u64 monitor_memory;	/* bytes reserved for the monitor */
 	__u64 exits[TV_EXIT_REASON_MAX];	/* summed over CPUs */
 };
+
+/* tv_status.flags */
+#define TV_STATUS_F_SELFTEST	(1U << 0)	/* a test build: selftest ioctls exist */
 
 /* TV_IOC_CPU_STATUS: one CPU, selected by `cpu`. */
 struct tv_cpu_status {
@@ -41,7 +44,7 @@ struct tv_cpu_status {
 };
 
 /*
- * TV_IOC_PROBE_MONITOR: only with the module parameter selftest_probes=1.
+ * TV_IOC_PROBE_MONITOR: only in a test build (make test-module), for root.
  * The module, in kernel mode, tries to read and to write the monitor's
  * memory; the monitor must refuse both.
  */
@@ -55,7 +58,7 @@ struct tv_probe_result {
 };
 
 /*
- * TV_IOC_TEST_NMI: only with selftest_probes=1.  Sends `per_cpu` NMIs, one at
+ * TV_IOC_TEST_NMI: only in a test build, for root.  Sends `per_cpu` NMIs, one at
  * a time, to every online CPU and counts how many reached Linux's NMI
  * handler: the monitor must hand every one back.
  */
