@@ -18,10 +18,16 @@ UNIT_TESTS :=
 # Extra check-unit steps (scripts printing TAP), run after UNIT_TESTS.
 UNIT_CHECKS :=
 
-.PHONY: all module userspace check check-unit check-vm-novmx check-vm-vmx \
+.PHONY: all module test-module userspace check check-unit check-vm-novmx check-vm-vmx check-vm-reset \
 	demo bench bench-crypto deps clean
 
 all: module userspace
+
+# The test build of the module (selftest-only ioctls, test image), for the
+# in-VM lanes only.  Defined before the fragments, whose prerequisite lists
+# name it.
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.S kmod/*.h)
+TEST_MODULE := $(O)/test/kmod/trustvisor.ko
 
 include lib/lib.mk
 include utpm/utpm.mk
@@ -37,10 +43,16 @@ module: $(VMXROOT_BIN) | deps
 	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR)"; exit 1; }
 	$(MAKE) -C $(KDIR) O=$(KDIR) M=$(CURDIR) TV_IMAGE=$(abspath $(VMXROOT_BIN)) modules
 
+test-module: $(TEST_MODULE)
+$(TEST_MODULE): $(VMXROOT_TEST_BIN) $(KMOD_SRCS) Kbuild $(wildcard include/*/*.h) | deps
+	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR)"; exit 1; }
+	scripts/kbuild-out.sh $(KDIR) $(O)/test/kmod Kbuild $(KMOD_SRCS) -- \
+		TV_SELFTEST=1 TV_IMAGE=$(abspath $(VMXROOT_TEST_BIN))
+
 check-unit: $(UNIT_TESTS) | deps
 	@O=$(O) scripts/tap-run.sh check-unit $(UNIT_TESTS) $(UNIT_CHECKS)
 
-check: check-unit check-vm-novmx check-vm-vmx
+check: check-unit check-vm-novmx check-vm-vmx check-vm-reset
 
 clean:
 	rm -rf $(O)

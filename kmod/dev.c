@@ -35,37 +35,42 @@ static int tv_get_usize(void __user *uarg, u32 *usize)
 	return *usize < 2 * sizeof(u32) ? -EINVAL : 0;
 }
 
-/* The selftest-only ioctls exist only with selftest_probes=1, for root. */
+#ifdef TV_SELFTEST
+/* The selftest-only ioctls exist only in the test build, and only for root. */
 static int tv_get_test_usize(void __user *uarg, u32 *usize)
 {
-	if (!tv_selftest_probes)
-		return -EPERM;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	return tv_get_usize(uarg, usize);
 }
+#endif
 
-/* Exit counters of one CPU, asked of the monitor from whichever CPU we are on. */
+/*
+ * Exit counters of one CPU, asked of the monitor from whichever CPU we are
+ * on; -ENXIO once the machine has left the monitor.
+ */
 static int tv_cpu_exits(unsigned int cpu, u64 *exits)
 {
 	u64 *buf;
 	long ret;
-	int self;
 
 	buf = kzalloc(TV_EXIT_REASONS * sizeof(u64), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	self = get_cpu();
-	if (cpumask_test_cpu(self, &tv_mon.virtualized))
-		ret = (long)tv_hypercall(TV_HC_GET_CPU_STATS, cpu, virt_to_phys(buf),
-					 TV_EXIT_REASONS * sizeof(u64), NULL);
-	else
-		ret = TV_E_STATE;
-	put_cpu();
+	preempt_disable();
+	ret = tv_hypercall(TV_HC_GET_CPU_STATS, cpu, virt_to_phys(buf),
+			   TV_EXIT_REASONS * sizeof(u64), NULL);
+	preempt_enable();
 	if (!ret)
 		memcpy(exits, buf, TV_EXIT_REASONS * sizeof(u64));
 	kfree(buf);
 	return tv_errno((int)ret);
+}
+
+static bool tv_cpu_inside(unsigned int cpu)
+{
+	return cpu < TV_MAX_MONITOR_CPUS &&
+	       (READ_ONCE(tv_mon.shared->inside[cpu / 64]) >> (cpu % 64)) & 1;
 }
 
 static long tv_ioc_status(void __user *uarg)
@@ -88,12 +93,16 @@ static long tv_ioc_status(void __user *uarg)
 	st->abi_version = TV_ABI_VERSION;
 	st->monitor_version = tv_mon.hdr.version;
 	st->nr_cpus_online = num_online_cpus();
-	st->nr_cpus_virtualized = cpumask_weight(&tv_mon.virtualized);
+	st->nr_cpus_virtualized = tv_cpus_inside();
+	if (IS_ENABLED(TV_SELFTEST))
+		st->flags |= TV_STATUS_F_SELFTEST;
 	memcpy(st->measurement, tv_mon.measurement, sizeof(st->measurement));
 	st->image_size = tv_mon.hdr.image_size;
 	st->monitor_memory = tv_mon.size;
 	for_each_possible_cpu(cpu) {
 		ret = tv_cpu_exits(cpu, exits);
+		if (ret == -ENXIO)
+			break;		/* the monitor is gone: no counters */
 		if (ret)
 			goto out;
 		for (int i = 0; i < TV_EXIT_REASONS; i++)
@@ -128,8 +137,10 @@ static long tv_ioc_cpu_status(void __user *uarg)
 		goto out;
 	}
 	cs->online = cpu_online(cs->cpu);
-	cs->virtualized = cpumask_test_cpu(cs->cpu, &tv_mon.virtualized);
+	cs->virtualized = tv_cpu_inside(cs->cpu);
 	ret = tv_cpu_exits(cs->cpu, cs->exits);
+	if (ret == -ENXIO)
+		ret = 0;	/* the monitor is gone: no counters */
 	if (!ret)
 		ret = tv_copy_out(uarg, cs, sizeof(*cs), usize);
 out:
@@ -137,6 +148,7 @@ out:
 	return ret;
 }
 
+#ifdef TV_SELFTEST
 static u64 tv_read_canary(void)
 {
 	unsigned long canary = 0;
@@ -232,6 +244,8 @@ static long tv_ioc_test_nmi(void __user *uarg)
 	return tv_copy_out(uarg, &t, sizeof(t), usize);
 }
 
+#endif /* TV_SELFTEST */
+
 static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -241,10 +255,12 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return tv_ioc_status(uarg);
 	case TV_IOC_CPU_STATUS:
 		return tv_ioc_cpu_status(uarg);
+#ifdef TV_SELFTEST
 	case TV_IOC_PROBE_MONITOR:
 		return tv_ioc_probe(uarg);
 	case TV_IOC_TEST_NMI:
 		return tv_ioc_test_nmi(uarg);
+#endif
 	default:
 		return -ENOTTY;
 	}

@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trustvisor.ko: load the monitor, virtualize every CPU, expose
- * /dev/trustvisor; on unload, give every CPU back and wipe the monitor.
+ * trustvisor.ko: load the monitor, put every CPU under it, expose
+ * /dev/trustvisor; on unload, reboot or crash, the machine leaves the monitor
+ * (secrets destroyed first) and the monitor's memory is wiped and freed.
  */
 #define pr_fmt(fmt) "trustvisor: " fmt
 
+#include <linux/cpu.h>
 #include <linux/module.h>
 #include <linux/namei.h>
+#include <linux/reboot.h>
 #include <linux/suspend.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/reboot.h>
 #include <asm/special_insns.h>
 #include "tv.h"
 
 struct tv_monitor tv_mon;
-
-bool tv_selftest_probes;
-module_param_named(selftest_probes, tv_selftest_probes, bool, 0444);
-MODULE_PARM_DESC(selftest_probes, "allow TV_IOC_PROBE_MONITOR (kernel-mode attack on the monitor, for tests)");
 
 static bool tv_module_loaded(const char *name)
 {
@@ -30,6 +30,40 @@ static bool tv_module_loaded(const char *name)
 		return false;
 	path_put(&p);
 	return true;
+}
+
+static void tv_tracing_one(void *info)
+{
+	unsigned long *bad = info;
+	u64 v;
+
+	if (boot_cpu_has(X86_FEATURE_INTEL_PT) && !rdmsrl_safe(MSR_IA32_RTIT_CTL, &v) &&
+	    (v & RTIT_CTL_TRACEEN))
+		set_bit(0, bad);
+	if (!rdmsrl_safe(MSR_IA32_PEBS_ENABLE, &v) && v)
+		set_bit(1, bad);
+}
+
+/*
+ * Intel PT and PEBS write memory by themselves; once the monitor runs, Linux
+ * can no longer switch them on (their MSRs are refused), but one already
+ * running would go on.  Hiding them in CPUID after boot does not stop a
+ * kernel that already uses them, so refuse to load instead.
+ */
+static int tv_check_tracing(void)
+{
+	unsigned long bad = 0;
+
+	on_each_cpu(tv_tracing_one, &bad, 1);
+	if (test_bit(0, &bad)) {
+		pr_err("refusing to load: Intel PT is tracing (IA32_RTIT_CTL.TraceEn): stop it (perf) first\n");
+		return -EBUSY;
+	}
+	if (test_bit(1, &bad)) {
+		pr_err("refusing to load: PEBS is enabled (IA32_PEBS_ENABLE): stop perf sampling first\n");
+		return -EBUSY;
+	}
+	return 0;
 }
 
 /* What can be said before touching anything; each refusal has its own errno. */
@@ -55,7 +89,22 @@ static int tv_precheck(void)
 		pr_err("refusing to load: VMX is owned by another hypervisor (kvm_intel loaded or CR4.VMXE set)\n");
 		return -EBUSY;
 	}
-	return 0;
+	return tv_check_tracing();
+}
+
+/*
+ * A CPU that is present but offline could be started by Linux (INIT-SIPI)
+ * outside the monitor.  Called with the hotplug lock held.
+ */
+static int tv_check_cpus(void)
+{
+	static cpumask_t offline;
+
+	if (!cpumask_andnot(&offline, cpu_present_mask, cpu_online_mask))
+		return 0;
+	pr_err("refusing to load: CPUs %*pbl are present but offline and could be started outside the monitor: bring them online first (see docs/architecture.md)\n",
+	       cpumask_pr_args(&offline));
+	return -EHOSTDOWN;
 }
 
 static int tv_pm_notify(struct notifier_block *nb, unsigned long action, void *data)
@@ -70,6 +119,50 @@ static struct notifier_block tv_pm_nb = {
 	.notifier_call = tv_pm_notify,
 };
 
+/* Reboot, halt, power-off and kexec: the machine is given back first. */
+static int tv_reboot_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	if (tv_machine_leave("reboot")) {
+		/*
+		 * No CPU may run the next kernel (kexec) inside the monitor: reset
+		 * instead.  The monitor traps the reset and wipes first.
+		 */
+		pr_emerg("CPUs still inside the monitor at reboot: resetting instead\n");
+		emergency_restart();
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tv_reboot_nb = {
+	.notifier_call = tv_reboot_notify,
+};
+
+/*
+ * Linux's crash and emergency-reboot paths call this on every CPU (in NMI
+ * context, with other CPUs stopped or stopping) before booting a crash
+ * kernel or resetting: the machine leaves the monitor, secrets first.  On a
+ * CPU that already left, the VMCALL faults and is fixed up.
+ */
+static void tv_emergency_leave(void)
+{
+	tv_hypercall(TV_HC_LEAVE, 0, 0, 0, NULL);
+}
+
+/* The one teardown path, for a failed load and for unload. */
+static void tv_teardown(const char *why)
+{
+	cpus_read_lock();
+	tv_cpus_teardown();
+	cpus_read_unlock();
+	if (tv_machine_leave(why)) {
+		/* Freeing memory a CPU still runs on would be worse than leaking it. */
+		pr_err("monitor memory (%zu KiB) leaked: CPUs are still inside\n", tv_mon.size >> 10);
+		add_taint(TAINT_WARN, LOCKDEP_STILL_OK);
+		return;
+	}
+	tv_monitor_free(&tv_mon);
+}
+
 static int __init tv_init(void)
 {
 	int ret;
@@ -77,49 +170,54 @@ static int __init tv_init(void)
 	ret = tv_precheck();
 	if (ret)
 		return ret;
-	ret = tv_monitor_load(&tv_mon);
+	cpus_read_lock();
+	ret = tv_check_cpus();
+	if (!ret)
+		ret = tv_monitor_load(&tv_mon);
+	if (!ret) {
+		ret = tv_cpus_launch();
+		if (ret)
+			pr_err("refusing to load: could not put every online CPU under the monitor (%d)\n",
+			       ret);
+	}
+	cpus_read_unlock();
 	if (ret)
-		return ret;
+		goto err;
 	ret = register_pm_notifier(&tv_pm_nb);
 	if (ret)
-		goto err_free;
-	ret = tv_cpus_launch();
-	if (ret) {
-		pr_err("refusing to load: could not virtualize every online CPU (%d)\n", ret);
+		goto err;
+	ret = register_reboot_notifier(&tv_reboot_nb);
+	if (ret)
 		goto err_pm;
-	}
+	cpu_emergency_register_virt_callback(tv_emergency_leave);
 	ret = tv_dev_register();
 	if (ret)
-		goto err_cpus;
+		goto err_reboot;
 	pr_info("monitor %u.%u.%u running on %u CPUs, measurement %32phN\n",
 		tv_mon.hdr.version >> 16, (tv_mon.hdr.version >> 8) & 0xff,
-		tv_mon.hdr.version & 0xff, cpumask_weight(&tv_mon.virtualized),
-		tv_mon.measurement);
+		tv_mon.hdr.version & 0xff, tv_cpus_inside(), tv_mon.measurement);
 	return 0;
 
-err_cpus:
-	tv_cpus_teardown();
+err_reboot:
+	cpu_emergency_unregister_virt_callback(tv_emergency_leave);
+	unregister_reboot_notifier(&tv_reboot_nb);
 err_pm:
 	unregister_pm_notifier(&tv_pm_nb);
-err_free:
-	tv_monitor_free(&tv_mon);
+err:
+	if (tv_mon.pages)
+		tv_teardown("load failed");
 	return ret;
 }
 
 static void __exit tv_exit(void)
 {
 	tv_dev_unregister();
-	tv_cpus_teardown();
+	cpu_emergency_unregister_virt_callback(tv_emergency_leave);
+	unregister_reboot_notifier(&tv_reboot_nb);
 	unregister_pm_notifier(&tv_pm_nb);
-	tv_log_drain(&tv_mon);
-	if (!cpumask_empty(&tv_mon.virtualized)) {
-		/* Freeing memory a CPU still runs on would be worse than leaking it. */
-		pr_err("CPUs %*pbl still virtualized: monitor memory leaked\n",
-		       cpumask_pr_args(&tv_mon.virtualized));
-		return;
-	}
-	tv_monitor_free(&tv_mon);
-	pr_info("unloaded: every CPU given back, monitor memory wiped\n");
+	tv_teardown("unload");
+	if (!tv_mon.pages)
+		pr_info("unloaded: every CPU given back, monitor memory wiped\n");
 }
 
 module_init(tv_init);

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "trustvisor: " fmt
 
+#include <linux/acpi.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -16,6 +17,7 @@
 #include <linux/vmalloc.h>
 #include <crypto/sha2.h>
 #include <asm/pgtable.h>
+#include <asm/tsc.h>
 #include <asm/tlbflush.h>
 #include "tv.h"
 
@@ -32,10 +34,13 @@ static const char *const tv_errors[] = {
 	[9] = "unknown hypercall",
 	[10] = "not permitted",
 	[11] = "CR0/CR4 cannot satisfy VMX fixed bits",
+	[12] = "no hardware entropy (RDSEED/RDRAND) for the monitor's secrets",
 };
 
 const char *tv_strerror(int err)
 {
+	if (err == TV_E_NOT_INSIDE)
+		return "this CPU is not under the monitor";
 	if (err > 0 || -err >= (int)ARRAY_SIZE(tv_errors))
 		return "unknown monitor error";
 	return tv_errors[-err];
@@ -60,6 +65,10 @@ int tv_errno(int err)
 		return -ENOSYS;
 	case TV_E_PERM:
 		return -EPERM;
+	case TV_E_ENTROPY:
+		return -EAGAIN;
+	case TV_E_NOT_INSIDE:
+		return -ENXIO;
 	default:
 		return -EIO;
 	}
@@ -129,22 +138,74 @@ static int tv_make_text_executable(struct tv_monitor *m, size_t text_start, size
 	return 0;
 }
 
-/* The top of RAM, for the monitor's identity map of Linux memory. */
-static u64 tv_ram_top(void)
+/*
+ * The top-level entries of Linux's resource tree, for the EPT: RAM and
+ * everything else it describes (PCI windows, above 4 GiB too, firmware,
+ * reserved areas).  Nothing outside them is mapped.
+ */
+static int tv_mem_range_one(struct resource *r, void *arg)
 {
-	struct resource *r;
-	u64 top = 0;
+	struct tv_init_params *p = arg;
+	struct tv_mem_range *m;
 
-	for (r = iomem_resource.child; r; r = r->sibling)
-		if (r->name && !strcmp(r->name, "System RAM") && r->end + 1 > top)
-			top = r->end + 1;
-	return top;
+	if (r->parent != &iomem_resource || r->end < r->start)
+		return 0;	/* children lie inside their top-level parent */
+	if (p->nr_ranges == TV_MAX_RANGES)
+		return -E2BIG;
+	m = &p->ranges[p->nr_ranges++];
+	m->start = r->start;
+	m->end = r->end + 1;
+	m->kind = (r->flags & IORESOURCE_SYSTEM_RAM) == IORESOURCE_SYSTEM_RAM ?
+		  TV_RANGE_RAM : TV_RANGE_OTHER;
+	if (m->kind == TV_RANGE_RAM)
+		p->ram_top = max_t(u64, p->ram_top, m->end);
+	return 0;
+}
+
+static int tv_mem_ranges(struct tv_init_params *p)
+{
+	int ret = walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, 0, ~0ULL, p,
+				      tv_mem_range_one);
+
+	if (ret == -E2BIG)
+		pr_err("refusing to load: more than %u top-level memory resources\n", TV_MAX_RANGES);
+	if (ret > 0 || ret == -EINVAL)
+		ret = 0;	/* walked them all (-EINVAL: none left to find) */
+	if (!ret && !p->nr_ranges) {
+		pr_err("refusing to load: the resource tree describes no memory\n");
+		ret = -ENODEV;
+	}
+	return ret;
+}
+
+/*
+ * The FADT's reset register, when it is a port: the monitor traps it (a
+ * reset behind its back would skip the wipe).  A memory-mapped one is not
+ * trapped (docs/architecture.md).
+ */
+static void tv_fadt_reset(struct tv_init_params *p)
+{
+	struct acpi_generic_address *r = &acpi_gbl_FADT.reset_register;
+
+	if (acpi_disabled || !(acpi_gbl_FADT.flags & ACPI_FADT_RESET_REGISTER) || !r->address)
+		return;
+	if (r->space_id == ACPI_ADR_SPACE_SYSTEM_IO && r->address <= 0xffff) {
+		p->fadt_reset_port = (u16)r->address;
+		p->fadt_reset_value = acpi_gbl_FADT.reset_value;
+	} else {
+		pr_info("the FADT reset register is not a port (space %u): not trapped\n",
+			r->space_id);
+	}
 }
 
 void tv_log_drain(struct tv_monitor *m)
 {
-	size_t cap = PAGE_SIZE - sizeof(*m->log);
-	u64 head = READ_ONCE(m->log->head);
+	size_t cap = PAGE_SIZE - sizeof(*m->shared);
+	u64 head;
+
+	if (!m->shared)
+		return;
+	head = READ_ONCE(m->shared->head);
 	char line[200];
 	size_t n = 0;
 
@@ -153,7 +214,7 @@ void tv_log_drain(struct tv_monitor *m)
 		m->log_tail = head - cap;
 	}
 	for (; m->log_tail < head; m->log_tail++) {
-		char c = m->log->buf[m->log_tail % cap];
+		char c = m->shared->buf[m->log_tail % cap];
 
 		if (c != '\n' && n < sizeof(line) - 1) {
 			line[n++] = c;
@@ -177,11 +238,17 @@ int tv_monitor_load(struct tv_monitor *m)
 	struct page **pages;
 	int (*init)(struct tv_init_params *);
 	unsigned int i;
+	u64 probe;
 	int ret;
 
 	ret = tv_image_check(&h);
 	if (ret)
 		return ret;
+	if (nr_cpu_ids > TV_MAX_MONITOR_CPUS) {
+		pr_err("refusing to load: %u possible CPUs, the monitor handles %u\n",
+		       nr_cpu_ids, TV_MAX_MONITOR_CPUS);
+		return -E2BIG;
+	}
 	percpu = (size_t)nr_cpu_ids * TV_PERCPU_SIZE;
 	pool = TV_POOL_PAGES * PAGE_SIZE;
 	/* Slack for aligning the per-CPU areas to their size. */
@@ -194,10 +261,10 @@ int tv_monitor_load(struct tv_monitor *m)
 	}
 	m->size = PAGE_SIZE << m->order;
 	m->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, m->order);
-	m->log = (void *)get_zeroed_page(GFP_KERNEL);
+	m->shared = (void *)get_zeroed_page(GFP_KERNEL);
 	pages = kcalloc(1 << m->order, sizeof(*pages), GFP_KERNEL);
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!m->pages || !m->log || !pages || !p) {
+	if (!m->pages || !m->shared || !pages || !p) {
 		pr_err("cannot allocate %zu KiB for the monitor\n", m->size >> 10);
 		ret = -ENOMEM;
 		goto out;
@@ -229,11 +296,24 @@ int tv_monitor_load(struct tv_monitor *m)
 	p->mem_size = m->size;
 	p->percpu_offset = ALIGN((u64)m->virt + h->core_size, TV_PERCPU_SIZE) - (u64)m->virt;
 	p->pool_offset = p->percpu_offset + percpu;
-	p->ram_top = tv_ram_top();
-	p->log_phys = virt_to_phys(m->log);
-	p->log_virt = (u64)m->log;
+	ret = tv_mem_ranges(p);
+	if (ret)
+		goto out;
+	p->log_phys = virt_to_phys(m->shared);
+	p->log_virt = (u64)m->shared;
 	p->log_size = PAGE_SIZE;
 	memcpy(p->measurement, m->measurement, sizeof(p->measurement));
+	/* The caller holds the hotplug lock: these are the CPUs that must enter. */
+	cpumask_copy(&m->owned, cpu_online_mask);
+	p->nr_owned_cpus = cpumask_weight(&m->owned);
+	p->tsc_khz = tsc_khz;
+	if (!rdmsrl_safe(MSR_CORE_PERF_GLOBAL_CTRL, &probe))
+		p->flags |= TV_INIT_F_PERF_GLOBAL_CTRL;
+	if (boot_cpu_has(X86_FEATURE_INTEL_PT) && !rdmsrl_safe(MSR_IA32_RTIT_CTL, &probe))
+		p->flags |= TV_INIT_F_PT;
+	p->linux_top_entry = pgd_val(*((pgd_t *)__va(read_cr3_pa()) +
+				       pgd_index((unsigned long)m->virt)));
+	tv_fadt_reset(p);
 	ret = init(p);
 	tv_log_drain(m);
 	if (ret) {
@@ -258,9 +338,9 @@ void tv_monitor_free(struct tv_monitor *m)
 		memzero_explicit(page_address(m->pages), m->size);
 		__free_pages(m->pages, m->order);
 	}
-	if (m->log)
-		free_page((unsigned long)m->log);
+	if (m->shared)
+		free_page((unsigned long)m->shared);
 	m->virt = NULL;
 	m->pages = NULL;
-	m->log = NULL;
+	m->shared = NULL;
 }

@@ -15,14 +15,17 @@ struct tv_monitor {
 	size_t size;
 	struct tv_image_header hdr;	/* a copy: the monitor's own is hidden once it runs */
 	int (*cpu_launch)(u32 cpu);
-	struct tv_log_page *log;
+	struct tv_shared_page *shared;	/* written by the monitor: log, state */
 	u64 log_tail;
 	u8 measurement[32];
-	cpumask_t virtualized;
+	cpumask_t owned;		/* CPUs online at load: the monitor's for its life */
+	cpumask_t virtualized;		/* launched by us, not yet known to have left */
 };
 
+/* The module's own status: a VMCALL faulted, this CPU is not under the monitor. */
+#define TV_E_NOT_INSIDE		-100
+
 extern struct tv_monitor tv_mon;
-extern bool tv_selftest_probes;
 extern const u8 tv_image_blob[], tv_image_blob_end[];
 
 /* monitor.c */
@@ -35,8 +38,10 @@ int tv_errno(int monitor_err);
 /* cpu.c */
 int tv_cpus_launch(void);
 void tv_cpus_teardown(void);
-unsigned long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
-			   unsigned long a3, unsigned long *out_rbx);
+int tv_machine_leave(const char *why);
+u32 tv_cpus_inside(void);
+long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
+		  unsigned long a3, unsigned long *out_rbx);
 
 /* dev.c */
 int tv_dev_register(void);

@@ -69,7 +69,7 @@ static int cmd_status(void)
 	print_hex(st.measurement, sizeof(st.measurement));
 	printf("image size        %llu bytes\n", (unsigned long long)st.image_size);
 	printf("monitor memory    %llu KiB\n", (unsigned long long)st.monitor_memory >> 10);
-	printf("CPUs virtualized  %u of %u online\n", st.nr_cpus_virtualized, st.nr_cpus_online);
+	printf("CPUs virtualized  %u (%u online)\n", st.nr_cpus_virtualized, st.nr_cpus_online);
 	printf("VM exits (all CPUs):\n");
 	print_exits(st.exits);
 	return 0;
