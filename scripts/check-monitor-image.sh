@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Fails the build if the monitor image is not freestanding and self-contained:
 # any undefined symbol, any run-time relocation, any writable+executable
-# segment, or a missing MLE/image header.
+# segment, or a missing MLE/image header; with BIN, also if the flat image
+# is not exactly as long as its header says (what the module checks).
+# usage: check-monitor-image.sh ELF [BIN]
 set -euo pipefail
 elf=$1
+bin=${2:-}
+if [ -n "$bin" ]; then
+	# image_size: the u64 at 56 (image header) + 16.
+	want=$(od -An -tu8 -j72 -N8 "$bin" | tr -d ' ')
+	have=$(stat -c %s "$bin")
+	if [ "$want" != "$have" ]; then
+		echo "monitor image: $bin is $have bytes, its header says $want" >&2
+		exit 1
+	fi
+	exit 0
+fi
 undef=$(nm -u "$elf" || true)
 if [ -n "$undef" ]; then
 	echo "monitor image: undefined symbols (no Linux, no libc allowed):" >&2

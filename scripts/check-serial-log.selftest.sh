@@ -49,7 +49,7 @@ bad_line() { # usage: bad_line NAME LINE: a good log with LINE in the boot;
 	MENTION=$2 expect reject "$1" "$good_boot"$'\n'"$2"$'\n'"$end_ok"
 }
 
-echo "1..26"
+echo "1..28"
 expect accept "clean boot, RETBleed warning, TAP skip and comments" "$good_boot"$'\n'"$end_ok"
 expect accept "clean boot with a clean emulator log" "$good_boot"$'\n'"$end_ok" \
 	$'00041112078e[CPU0  ] RDMSR: Unknown register 0x1a0\n06853720830p[ACPI  ] >>PANIC<< ACPI control: soft power off'
@@ -78,6 +78,9 @@ expect reject "lane script missing" "$good_boot"$'\n'"TV-LANE-END rc=127"
 bad_line "a not ok test" "not ok 3 - pal seal round trip"
 bad_line "an indented not ok subtest" "    not ok 1 - subtest"
 bad_line "a not ok without a number" "not ok - insmod failed"
+expect accept "an expectation after the lane end, met" "$good_boot"$'\nTV-EXPECT-AFTER-END: machine given back\n'"$end_ok"$'\n[ 99.1] trustvisor: machine given back (reboot)'
+MENTION="expected after the lane end" expect reject "an expectation after the lane end, not met" \
+	"$good_boot"$'\nTV-EXPECT-AFTER-END: machine given back\n[ 9.1] machine given back\n'"$end_ok"
 MENTION="test: 2 passed, 0 failed, 1 skipped" expect accept "ok lines without numbers count" \
 	"$good_boot"$'\n'"ok - unnumbered"$'\n'"$end_ok"
 

@@ -72,6 +72,18 @@ elif [ "$end" != "TV-LANE-END rc=0" ]; then
 	problems=$((problems + 1))
 fi
 
+# What must happen after the lane ends (in the power-off that follows): a
+# lane prints "TV-EXPECT-AFTER-END: TEXT" and TEXT must appear after the
+# TV-LANE-END line.
+endline=$(grep -nE 'TV-LANE-END rc=[0-9]+' <<<"$text" | tail -n 1 | cut -d: -f1)
+while IFS= read -r want; do
+	[ -n "$want" ] || continue
+	if [ -z "$endline" ] || ! tail -n +"$endline" <<<"$text" | grep -qF -- "$want"; then
+		echo "check-serial-log: expected after the lane end, not seen: $want"
+		problems=$((problems + 1))
+	fi
+done < <(sed -n 's/^TV-EXPECT-AFTER-END: //p' <<<"$text")
+
 # TAP results printed by the lane's suites (the test number is optional).
 pass=$(grep -cE '^[[:space:]]*ok([[:space:]]|$)' <<<"$text" || true)
 skip=$(grep -cE '^[[:space:]]*ok([[:space:]]|$).*#[[:space:]]*[Ss][Kk][Ii][Pp]' <<<"$text" || true)

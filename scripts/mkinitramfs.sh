@@ -47,6 +47,8 @@ for applet in $("$root/bin/busybox" --list); do
 done
 install -m 0755 "$TV_ROOT/scripts/vm-init.sh" "$root/init"
 echo "$lane" >"$root/etc/tv-lane"
+# Which emulator the image is for, for suites that must name its limits.
+echo "${TV_EMULATOR:-unknown}" >"$root/etc/tv-emulator"
 if [ "$module" != none ]; then
 	install -m 0644 "$module" "$root/trustvisor.ko"
 fi

@@ -14,6 +14,8 @@ set -euo pipefail
 
 tv_lane_args "$@"
 limit=${TV_VM_TIMEOUT:-1500}
+# Reset lanes end when the machine has reset and booted again.
+case "$lane" in reset-*) export TV_WATCH_REBOOT=1 ;; esac
 cpus=${TV_VM_CPUS:-2}
 mem=${TV_VM_MEM:-512}
 # Emulated instructions per guest second: close to what Bochs really runs
@@ -35,7 +37,7 @@ initrd="$TV_VMDIR/$lane-bochs.cpio"
 iso="$TV_VMDIR/$lane.iso"
 log="$TV_VMDIR/$lane.log"
 blog="$TV_VMDIR/$lane-bochs.log"
-"$TV_ROOT/scripts/mkinitramfs.sh" "$initrd" "$lane"
+TV_EMULATOR=bochs "$TV_ROOT/scripts/mkinitramfs.sh" "$initrd" "$lane"
 "$TV_ROOT/scripts/mkiso.sh" "$iso" "$kernel" "$initrd" "$cmdline"
 
 tv_lock
@@ -92,6 +94,9 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 judge=0
-"$TV_ROOT/scripts/check-serial-log.sh" "$log" "$blog" || judge=$?
+case "$lane" in
+reset-*) "$TV_ROOT/scripts/check-reset-log.sh" "$log" "$blog" || judge=$? ;;
+*) "$TV_ROOT/scripts/check-serial-log.sh" "$log" "$blog" || judge=$? ;;
+esac
 echo "run-bochs: lane $lane wall-clock $((SECONDS - t0)) s"
 exit "$judge"

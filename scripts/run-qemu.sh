@@ -25,7 +25,7 @@ esac
 mkdir -p "$TV_VMDIR"
 initrd="$TV_VMDIR/$lane-qemu.cpio"
 log="$TV_VMDIR/$lane.log"
-"$TV_ROOT/scripts/mkinitramfs.sh" "$initrd" "$lane"
+TV_EMULATOR=qemu "$TV_ROOT/scripts/mkinitramfs.sh" "$initrd" "$lane"
 
 tv_lock
 t0=$SECONDS	# the wall-clock time excludes waiting for the lock

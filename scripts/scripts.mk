@@ -5,7 +5,7 @@
 # /selftests/lane-<lane>.sh, saves the serial console to $(O)/vm/<lane>.log
 # and judges it with scripts/check-serial-log.sh.
 
-.PHONY: check-vm-novmx check-vm-vmx demo bench
+.PHONY: check-vm-novmx check-vm-vmx check-vm-reset check-vm-reset-kbd demo bench
 
 UNIT_CHECKS += scripts/check-serial-log.selftest.sh
 
@@ -15,9 +15,21 @@ check-vm-novmx: module vm-payload
 	O=$(O) scripts/run-qemu.sh novmx
 	O=$(O) scripts/run-qemu.sh novmx-intel
 
-# Bochs with VMX+EPT, 2 CPUs: the monitor really runs (several minutes).
+# Bochs with VMX+EPT, 2 CPUs: the monitor really runs (several minutes);
+# then a boot of its own for CPU hotplug under the monitor.
 check-vm-vmx: module vm-payload
 	O=$(O) scripts/run-bochs.sh vmx
+	O=$(O) scripts/run-bochs.sh hotplug
+
+# Bochs, a run each: a reset Linux asks for (port 0xCF9; Linux's triple
+# fault) with the monitor loaded must be trapped, wipe, then reset.
+check-vm-reset: module vm-payload
+	O=$(O) scripts/run-bochs.sh reset-cf9
+	O=$(O) TV_VM_CPUS=1 scripts/run-bochs.sh reset-triple-fault
+
+# Not in check: the keyboard controller's reset (unit-tested in check-unit).
+check-vm-reset-kbd: module vm-payload
+	O=$(O) TV_VM_CPUS=1 scripts/run-bochs.sh reset-kbd
 
 # Like check-vm-vmx, with the serial console shown live.
 demo: deps module vm-payload

@@ -19,6 +19,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exec </dev/null >/dev/ttyS0 2>&1
 
 lane=$(cat /etc/tv-lane 2>/dev/null)
+cp /etc/tv-emulator /tmp/tv-emulator 2>/dev/null
 script=/selftests/lane-$lane.sh
 echo "TV-LANE-BEGIN lane=$lane uptime=$(cut -d' ' -f1 /proc/uptime)"
 if [ -z "$lane" ]; then
@@ -39,6 +40,8 @@ else
 fi
 echo "tv-init: lane finished at uptime $(cut -d' ' -f1 /proc/uptime) s"
 echo "TV-LANE-END rc=$rc"
+# The power-off is part of some lanes (reboot notifiers): let its lines show.
+echo 7 > /proc/sys/kernel/printk
 sync
 sleep 1
 poweroff -f

@@ -46,8 +46,9 @@ tv_lock() {
 
 tv_check_lane() {
 	case "$1" in
-	novmx | novmx-intel | vmx | demo | bench) ;;
-	*) echo "vm: unknown lane '$1' (novmx, novmx-intel, vmx, demo, bench)" >&2; return 1 ;;
+	novmx | novmx-intel | vmx | hotplug | demo | bench | reset-cf9 | reset-kbd | reset-triple-fault) ;;
+	*) echo "vm: unknown lane '$1' (novmx, novmx-intel, vmx, hotplug, demo, bench, reset-cf9, reset-kbd, reset-triple-fault)" >&2
+	   return 1 ;;
 	esac
 }
 
@@ -83,6 +84,12 @@ tv_watch() {
 			echo "vm: reached the lane script after ${booted} s"
 		fi
 		if grep -q 'TV-LANE-END' "$log" 2>/dev/null; then
+			return 0
+		fi
+		# Reset lanes: the second boot checked in, the reset happened.
+		if [ "${TV_WATCH_REBOOT:-0}" = 1 ] &&
+			[ "$(grep -c 'TV-BOOT-CHECK' "$log" 2>/dev/null)" -ge 2 ]; then
+			echo "vm: the machine reset and booted again"
 			return 0
 		fi
 		if grep -q 'end Kernel panic' "$log" 2>/dev/null; then

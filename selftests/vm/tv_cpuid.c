@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * From a thread pinned to each online CPU: is the monitor there?
- * usage: tv_cpuid present|absent
+ * usage: tv_cpuid present|absent [CPU]   (default: every online CPU)
  * present: leaf 0x40000000 carries our signature and leaf 0x40000001 names
  * the very CPU we are pinned to (so each CPU answered for itself), and the
  * VMX bit is hidden from Linux.  absent: no signature anywhere.
@@ -11,14 +11,18 @@
 int main(int argc, char **argv)
 {
 	int want = argc > 1 && !strcmp(argv[1], "present");
-	int n = nr_cpus_online();
+	int first = 0, n = nr_cpus_online();
 
-	if (argc != 2 || (strcmp(argv[1], "present") && strcmp(argv[1], "absent"))) {
-		fprintf(stderr, "usage: %s present|absent\n", argv[0]);
+	if (argc < 2 || argc > 3 || (strcmp(argv[1], "present") && strcmp(argv[1], "absent"))) {
+		fprintf(stderr, "usage: %s present|absent [CPU]\n", argv[0]);
 		return KSFT_FAIL;
 	}
-	tap_plan(want ? 3 * n : n);
-	for (int cpu = 0; cpu < n; cpu++) {
+	if (argc == 3) {
+		first = atoi(argv[2]);
+		n = first + 1;
+	}
+	tap_plan(want ? 3 * (n - first) : n - first);
+	for (int cpu = first; cpu < n; cpu++) {
 		unsigned int r[4];
 		int seen;
 

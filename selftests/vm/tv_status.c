@@ -4,8 +4,9 @@
  * CPU is virtualized, the measurement is the SHA-256 of the image we ship,
  * exit counters move with the exits we cause, bad requests get clean
  * errors, user-mode VMCALL is refused, and a kernel-mode attack on monitor
- * memory neither sees nor changes it.
- * usage: tv_status IMAGE.bin
+ * memory neither sees nor changes it (test build), or that the shipped build
+ * has no selftest ioctls at all.
+ * usage: tv_status test|production IMAGE.bin
  */
 #include <signal.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 #define CPUID_LOOPS 2000
 
 static int fd;
+static int test_build;	/* 1: the test build is expected, 0: the shipped one */
 
 static void test_status(const char *image)
 {
@@ -31,6 +33,9 @@ static void test_status(const char *image)
 	tap_ok(ioctl(fd, TV_IOC_STATUS, &st) == 0, "STATUS ioctl succeeds");
 	tap_ok(st.size == sizeof(st) && st.abi_version == TV_ABI_VERSION,
 	       "STATUS: size %u, ABI version %u", st.size, st.abi_version);
+	tap_ok(!!(st.flags & TV_STATUS_F_SELFTEST) == test_build,
+	       "STATUS: flags %#x: %s build, as expected", st.flags,
+	       st.flags & TV_STATUS_F_SELFTEST ? "a test" : "the shipped");
 	tap_ok(st.nr_cpus_virtualized == (unsigned)nr_cpus_online() &&
 	       st.nr_cpus_online == (unsigned)nr_cpus_online(),
 	       "STATUS: %u of %u online CPUs virtualized", st.nr_cpus_virtualized,
@@ -135,6 +140,18 @@ static void test_probe(void)
 	       (unsigned long long)pr.canary_before, (unsigned long long)pr.canary_after);
 }
 
+/* The shipped build: the selftest ioctls do not exist at all. */
+static void test_no_scaffolding(void)
+{
+	struct tv_probe_result pr = { .size = sizeof(pr) };
+	struct tv_nmi_test t = { .size = sizeof(t), .per_cpu = 1 };
+	int e1 = fails_with(TV_IOC_PROBE_MONITOR, &pr), e2 = fails_with(TV_IOC_TEST_NMI, &t);
+
+	tap_ok(e1 == ENOTTY && e2 == ENOTTY,
+	       "shipped build: PROBE_MONITOR and TEST_NMI do not exist (%s, %s)",
+	       strerror(e1), strerror(e2));
+}
+
 /* NMIs sent to every CPU all reach Linux, through the monitor's NMI path. */
 static void test_nmi(void)
 {
@@ -166,21 +183,26 @@ static void test_nmi(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s IMAGE.bin\n", argv[0]);
+	if (argc != 3 || (strcmp(argv[1], "test") && strcmp(argv[1], "production"))) {
+		fprintf(stderr, "usage: %s test|production IMAGE.bin\n", argv[0]);
 		return KSFT_FAIL;
 	}
-	tap_plan(4 + nr_cpus_online() + 1 + 6 + 3 + 2 + 1);
+	test_build = !strcmp(argv[1], "test");
+	tap_plan(5 + nr_cpus_online() + 1 + 6 + (test_build ? 3 + 2 : 1) + 1);
 	fd = tv_open();
 	tap_ok(fd >= 0, "open %s (%s)", TV_DEVICE, fd >= 0 ? "ok" : strerror(errno));
 	if (fd < 0)
 		return tap_finish();
-	test_status(argv[1]);
+	test_status(argv[2]);
 	test_counters();
 	test_user_vmcall();
 	test_bad_requests();
-	test_probe();
-	test_nmi();
+	if (test_build) {
+		test_probe();
+		test_nmi();
+	} else {
+		test_no_scaffolding();
+	}
 	close(fd);
 	return tap_finish();
 }

@@ -1,0 +1,4 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Reset lane: see reset.sh.
+exec /selftests/reset.sh kbd
