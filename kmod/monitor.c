@@ -261,7 +261,8 @@ int tv_monitor_load(struct tv_monitor *m)
 	}
 	m->size = PAGE_SIZE << m->order;
 	m->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, m->order);
-	m->shared = (void *)get_zeroed_page(GFP_KERNEL);
+	/* vmalloc'd, so a leak of it shows in /proc/vmallocinfo (the lanes check). */
+	m->shared = vzalloc(PAGE_SIZE);
 	pages = kcalloc(1 << m->order, sizeof(*pages), GFP_KERNEL);
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!m->pages || !m->shared || !pages || !p) {
@@ -299,7 +300,7 @@ int tv_monitor_load(struct tv_monitor *m)
 	ret = tv_mem_ranges(p);
 	if (ret)
 		goto out;
-	p->log_phys = virt_to_phys(m->shared);
+	p->log_phys = page_to_phys(vmalloc_to_page(m->shared));
 	p->log_virt = (u64)m->shared;
 	p->log_size = PAGE_SIZE;
 	memcpy(p->measurement, m->measurement, sizeof(p->measurement));
@@ -338,8 +339,7 @@ void tv_monitor_free(struct tv_monitor *m)
 		memzero_explicit(page_address(m->pages), m->size);
 		__free_pages(m->pages, m->order);
 	}
-	if (m->shared)
-		free_page((unsigned long)m->shared);
+	vfree(m->shared);
 	m->virt = NULL;
 	m->pages = NULL;
 	m->shared = NULL;

@@ -75,7 +75,7 @@ fi
 # What must happen after the lane ends (in the power-off that follows): a
 # lane prints "TV-EXPECT-AFTER-END: TEXT" and TEXT must appear after the
 # TV-LANE-END line.
-endline=$(grep -nE 'TV-LANE-END rc=[0-9]+' <<<"$text" | tail -n 1 | cut -d: -f1)
+endline=$(grep -nE 'TV-LANE-END rc=[0-9]+' <<<"$text" | tail -n 1 | cut -d: -f1 || true)
 while IFS= read -r want; do
 	[ -n "$want" ] || continue
 	if [ -z "$endline" ] || ! tail -n +"$endline" <<<"$text" | grep -qF -- "$want"; then

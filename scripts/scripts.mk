@@ -7,7 +7,7 @@
 
 .PHONY: check-vm-novmx check-vm-vmx check-vm-reset check-vm-reset-kbd demo bench
 
-UNIT_CHECKS += scripts/check-serial-log.selftest.sh
+UNIT_CHECKS += scripts/check-serial-log.selftest.sh scripts/check-reset-log.selftest.sh
 
 # QEMU TCG, no VMX, on an AMD and on an Intel CPU: the refusal paths (about
 # 10 s each).

@@ -33,6 +33,9 @@ tv_kernel() {
 	echo "$k"
 }
 
+# A hardware reset in a Bochs log, not the power-on one (tick 0).
+TV_RESET_RE='^0*[1-9][0-9]*i\[SYS +\] bx_pc_system_c::Reset\(HARDWARE\) called'
+
 # Runs one emulator at a time on this machine (2 shared cores): waits for
 # any other lane holding the lock.  The lock is released when the script ends.
 tv_lock() {
@@ -86,10 +89,12 @@ tv_watch() {
 		if grep -q 'TV-LANE-END' "$log" 2>/dev/null; then
 			return 0
 		fi
-		# Reset lanes: the second boot checked in, the reset happened.
-		if [ "${TV_WATCH_REBOOT:-0}" = 1 ] &&
-			[ "$(grep -c 'TV-BOOT-CHECK' "$log" 2>/dev/null)" -ge 2 ]; then
-			echo "vm: the machine reset and booted again"
+		# Reset lanes: the emulator records a hardware reset after power-on
+		# (its power-on one is at tick 0).
+		if [ "${TV_WATCH_REBOOT:-0}" = 1 ] && [ -n "$emulog" ] &&
+			grep -qE "$TV_RESET_RE" "$emulog" 2>/dev/null; then
+			sleep 2
+			echo "vm: the machine was reset"
 			return 0
 		fi
 		if grep -q 'end Kernel panic' "$log" 2>/dev/null; then

@@ -57,3 +57,67 @@ u32 apic_id_self(void)
 	cpuid_count(1, 0, &r);
 	return r.ebx >> 24;
 }
+
+/* Local APIC registers, as xAPIC MMIO offsets (x2APIC MSR = 0x800 + off / 16). */
+#define APIC_TPR		0x080
+#define APIC_EOI		0x0b0
+#define APIC_SVR		0x0f0
+#define APIC_ISR		0x100
+#define APIC_LVR		0x030
+#define APIC_LVT_CMCI		0x2f0
+#define APIC_LVT_TIMER		0x320
+#define APIC_LVT_ERROR		0x370
+#define APIC_TMICT		0x380
+#define APIC_LVT_MASKED		(1U << 16)
+
+static bool apic_x2(void)
+{
+	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC;
+}
+
+static u32 apic_read(u32 off)
+{
+	u64 v = 0;
+
+	if (apic_x2()) {
+		rdmsr_safe(0x800 + off / 16, &v);
+		return (u32)v;
+	}
+	return monitor.apic_mmio ? *apic_reg(off) : 0;
+}
+
+static void apic_write(u32 off, u32 v)
+{
+	if (apic_x2())
+		wrmsr_safe(0x800 + off / 16, v);
+	else if (monitor.apic_mmio)
+		*apic_reg(off) = v;
+}
+
+/*
+ * What a real INIT does to this CPU's local APIC (SDM vol. 3, 11.4.7.3),
+ * which an INIT VM exit does not: every LVT masked, the timer stopped, TPR 0,
+ * the APIC software-disabled, and nothing left in service from the CPU's old
+ * life.  Its ID and base stay, as they do.
+ */
+void apic_init_reset(void)
+{
+	u32 max_lvt = (apic_read(APIC_LVR) >> 16) & 0xff;
+
+	for (u32 off = APIC_LVT_TIMER; off <= APIC_LVT_ERROR; off += 0x10)
+		apic_write(off, APIC_LVT_MASKED);
+	if (max_lvt >= 6)
+		apic_write(APIC_LVT_CMCI, APIC_LVT_MASKED);
+	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_TPR, 0);
+	for (int n = 0; n < 256; n++) {
+		bool in_service = false;
+
+		for (u32 i = 0; i < 8; i++)
+			in_service |= apic_read(APIC_ISR + i * 0x10) != 0;
+		if (!in_service)
+			break;
+		apic_write(APIC_EOI, 0);
+	}
+	apic_write(APIC_SVR, 0xff);
+}

@@ -477,6 +477,8 @@ static void sipi_start(struct exit_ctx *x, u8 vector)
 	u16 cs = (u16)(vector << 8);
 
 	x->pc->wait_sipi = false;
+	/* Here rather than at the INIT: the CPU is no longer waiting for a SIPI to lose. */
+	apic_init_reset();
 	memset(x->regs, 0, sizeof(*x->regs));
 	REAL_SEG(CS, cs, 0x9b);
 	REAL_SEG(DS, 0, 0x93);

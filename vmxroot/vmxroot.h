@@ -184,6 +184,7 @@ void secrets_locate(u64 *master_pa, u64 *idkey_pa, bool *present);
 /* apic.c */
 void apic_send_nmi(u32 apic_id);
 u32 apic_id_self(void);
+void apic_init_reset(void);
 
 /* msr.c */
 void msr_bitmap_init(void);

@@ -18,6 +18,7 @@ run $S/tv_cpuid present
 run $S/tv_status test $S/vmxroot-test.bin
 run $S/tv_workload ${TV_WORKLOAD_SECONDS:-30}
 run $S/suspend.sh
+run $S/parked-rmmod.sh $S/trustvisor-test.ko
 echo "# === exit counters after the workload"
 $S/tv_bench exits 1 after
 run $S/hostile.sh

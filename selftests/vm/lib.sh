@@ -20,6 +20,12 @@ run() {		# run PROGRAM ARGS...: a TAP program; its failure fails the lane
 mem_free_kb() {
 	awk '/^MemFree:/ { print $2 }' /proc/meminfo
 }
+# vmalloc areas whose caller cannot be named: callers from modules that are
+# gone, i.e. areas an unloaded module leaked (once the module is unloaded its
+# own name no longer appears in /proc/vmallocinfo).
+vmalloc_orphans() {
+	awk '$3 ~ /^0x/ { n++ } END { print n + 0 }' /proc/vmallocinfo
+}
 # Keep info-level kernel lines off the console so they do not split TAP
 # lines; warnings, oopses and lockups (level <= 4) still reach it.
 quiet_console() {

@@ -31,6 +31,7 @@ other=$(dmesg | grep 'trustvisor:' | grep -v 'taints kernel\|module verification
 	|| tap FAIL "$other other trustvisor log lines"
 sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1
 before=$(mem_free_kb)
+orphans_before=$(vmalloc_orphans)
 for i in 1 2 3 4 5 6 7 8 9 10; do insmod /trustvisor.ko 2>/dev/null; done
 [ ! -e /dev/trustvisor ] && ! grep -q '^trustvisor ' /proc/modules \
 	&& tap OK "no module, no /dev/trustvisor after 11 refusals" || tap FAIL "state left behind"
@@ -42,7 +43,8 @@ echo "# MemFree before ${before} kB, after ${after} kB (10 refused loads after a
 # block (1 MiB) on each of the 20 load attempts would be 20 MB.
 [ $((before - after)) -lt 4096 ] && tap OK "no memory lost over 10 refused loads ($((before - after)) kB < 4096 kB)" \
 	|| tap FAIL "$((before - after)) kB lost"
-[ "$(wc -l < /proc/vmallocinfo)" -gt 0 ] && ! grep -q 'tv_\|trustvisor' /proc/vmallocinfo \
+[ "$(wc -l < /proc/vmallocinfo)" -gt 0 ] && ! grep -q 'tv_\|trustvisor' /proc/vmallocinfo &&
+	[ "$(vmalloc_orphans)" -eq "$orphans_before" ] \
 	&& tap OK "no vmalloc area of the module left behind" \
 	|| tap FAIL "vmalloc areas of the module left behind (or no /proc/vmallocinfo)"
 exit $tap_failed

@@ -1,9 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Shared by the reset lanes: each boot first checks that it runs natively
-# (after a reset no monitor can be there), prints TV-BOOT-CHECK, and the
-# first boot then asks for a reset with the monitor loaded.  The host stops
-# the emulator at the second boot's TV-BOOT-CHECK and judges the log
+# Shared by the reset lanes: the boot checks that it runs natively
+# (TV-BOOT-CHECK), loads the monitor and asks for a reset.  The host stops
+# the emulator once its log records the hardware reset and judges both logs
 # (scripts/check-reset-log.sh): the monitor must have logged the request,
 # destroyed the secrets and reset the machine, in that order.
 # usage: reset.sh cf9|kbd|triple-fault

@@ -29,6 +29,7 @@ void perf_global_ctrl_set_guest(u64 val) { (void)val; }
 bool rendezvous_nmi(struct per_cpu *pc) { (void)pc; return false; }
 int leave_check(struct per_cpu *pc) { (void)pc; return 0; }
 int monitor_activate(void) { return 0; }
+void apic_init_reset(void) { }
 static int leave_requests;
 void leave_request(struct per_cpu *pc, const char *why, bool reset)
 {
