@@ -75,6 +75,7 @@ EOF
 cp "$tmp/bochsrc" "$TV_VMDIR/$lane.bochsrc"
 
 : >"$log"
+: >"$blog"	# a stale log from the last run would be judged
 echo "run-bochs: booting lane $lane ($kernel, $cpus CPUs, $mem MiB, ips $ips, log $log)"
 echo "run-bochs: kernel command line: $cmdline"
 bochs -q -f "$tmp/bochsrc" -rc "$tmp/rc" </dev/null >"$TV_VMDIR/$lane-bochs.out" 2>&1 &
