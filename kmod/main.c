@@ -145,7 +145,7 @@ static struct notifier_block tv_reboot_nb = {
  */
 static void tv_emergency_leave(void)
 {
-	tv_hypercall(TV_HC_LEAVE, 0, 0, 0, NULL);
+	tv_hypercall(TV_HC_LEAVE, TV_LEAVE_F_CONSOLE, 0, 0, NULL);
 }
 
 /* The one teardown path, for a failed load and for unload. */

@@ -97,6 +97,7 @@ fi
 judge=0
 case "$lane" in
 reset-*) "$TV_ROOT/scripts/check-reset-log.sh" "$log" "$blog" || judge=$? ;;
+panic) "$TV_ROOT/scripts/check-panic-log.sh" "$log" "$blog" || judge=$? ;;
 *) "$TV_ROOT/scripts/check-serial-log.sh" "$log" "$blog" || judge=$? ;;
 esac
 echo "run-bochs: lane $lane wall-clock $((SECONDS - t0)) s"

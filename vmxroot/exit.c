@@ -368,7 +368,10 @@ static void handle_vmcall(struct exit_ctx *x)
 		break;
 	case TV_HC_LEAVE:
 		/* The whole machine leaves; this CPU at the end of this exit. */
-		leave_request(x->pc, "requested by the kernel", false);
+		if (r->rbx & TV_LEAVE_F_CONSOLE)
+			x->pc->leave_to_console = true;
+		leave_request(x->pc, r->rbx & TV_LEAVE_F_CONSOLE ? "Linux's crash or emergency path" :
+			      "requested by the kernel", false);
 		break;
 	case TV_HC_ACTIVATE:
 		ret = monitor_activate();

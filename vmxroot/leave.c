@@ -113,8 +113,8 @@ static void rendezvous_lead(struct per_cpu *self, const char *why)
 	u64 limit = (u64)(monitor.params.tsc_khz ? monitor.params.tsc_khz : 1000000) * 2000;
 	u64 start;
 
-	/* Straight to COM1 only before a reset: otherwise the module drains the ring. */
-	if (self->reset_requester)
+	/* Straight to COM1 before a reset or in a dying Linux; else the module drains the ring. */
+	if (self->reset_requester || self->leave_to_console)
 		pr_mon_console("CPU %u: the machine leaves the monitor (%s): secrets are destroyed first",
 			       self->cpu, why);
 	else
@@ -149,6 +149,8 @@ static void rendezvous_lead(struct per_cpu *self, const char *why)
 	publish();
 	if (self->reset_requester)
 		pr_mon_console("CPU %u: secrets destroyed", self->cpu);
+	else if (self->leave_to_console)
+		pr_mon_console("CPU %u: secrets destroyed; every CPU leaves the monitor", self->cpu);
 	else
 		pr_mon("CPU %u: secrets destroyed; every CPU leaves the monitor", self->cpu);
 }

@@ -69,6 +69,7 @@ struct per_cpu {
 	bool rdv_arrived;	/* in the leave rendezvous */
 	bool wait_sipi;		/* parked by an INIT, runs nothing until a SIPI */
 	bool reset_requester;	/* resets the machine once the secrets are gone */
+	bool leave_to_console;	/* Linux may never read the log ring again */
 	bool string_io_logged;
 	u32 proc_ctls;		/* current primary processor-based controls */
 	u32 msr_denied_logged;

@@ -151,7 +151,9 @@ struct tv_shared_page {
  * (the CPU has left the monitor) is told apart by RAX being unchanged.
  */
 #define TV_HC_PING		0x7456000	/* returns TV_HC_PING_REPLY in RBX */
-#define TV_HC_LEAVE		0x7456001	/* the machine leaves the monitor (every CPU) */
+#define TV_HC_LEAVE		0x7456001	/* the machine leaves the monitor (every CPU);
+						 * RBX = TV_LEAVE_F_* */
+#define TV_LEAVE_F_CONSOLE	1		/* Linux is dying: log the leave on COM1 */
 #define TV_HC_GET_CPU_STATS	0x7456002	/* RBX = cpu, RCX = guest-physical buffer, RDX = size */
 #define TV_HC_ACTIVATE		0x7456004	/* every owned CPU is inside: create the secrets */
 /* Test build only (make test-module): scaffolding for the in-VM suites. */

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Judges the serial log of the panic lane (selftests/vm/lane-panic.sh): TAP,
+# failing unless, in this order, the monitor was loaded natively, Linux was
+# made to panic (TV-PANIC), the monitor logged that the machine leaves it
+# from Linux's crash path, destroyed its secrets, and the panic message
+# followed; and unless no fatal monitor line shows.
+# usage: check-panic-log.sh SERIAL_LOG [EMULATOR_LOG]
+set -uo pipefail
+log=$1
+lane=${TV_LANE:-$(basename "$log" .log)}
+text=$(tr -d '\r' <"$log" 2>/dev/null) || { echo "$lane: 0 passed, 1 failed, 0 skipped"; exit 1; }
+n=0 fail=0
+point() {	# point OK DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 1 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fail=$((fail + 1)); fi
+}
+# Line of the first match of ERE $1 after line $2; 0 if none or $2 is 0.
+after() {
+	[ "$2" -eq 0 ] && { echo 0; return; }
+	awk -v re="$1" -v from="$2" 'NR > from && $0 ~ re { print NR; found = 1; exit } END { if (!found) print 0 }' <<<"$text"
+}
+echo "TAP version 13"
+echo "1..6"
+b=$(after 'TV-BOOT-CHECK: [0-9]+ ok, 0 not ok' -1)
+point "$([ "$b" -gt 0 ] && echo 1)" "no monitor before the module is loaded"
+p=$(after 'TV-PANIC:' "$b")
+point "$([ "$p" -gt 0 ] && echo 1)" "the monitor loaded, then Linux was made to panic"
+l=$(after "trustvisor: CPU [0-9]+: the machine leaves the monitor \\(Linux's crash or emergency path\\)" "$p")
+point "$([ "$l" -gt 0 ] && echo 1)" "the crash path made the machine leave the monitor"
+w=$(after 'trustvisor: CPU [0-9]+: secrets destroyed; every CPU leaves the monitor' "$l")
+point "$([ "$w" -gt 0 ] && echo 1)" "the secrets were destroyed, then every CPU left"
+k=$(after 'Kernel panic - not syncing' "$p")
+point "$([ "$k" -gt 0 ] && echo 1)" "Linux's panic went on"
+point "$(grep -q 'trustvisor: FATAL:' <<<"$text" || echo 1)" "no fatal monitor line"
+echo "$lane: $((n - fail)) passed, $fail failed, 0 skipped"
+[ "$fail" -eq 0 ]
