@@ -5,6 +5,37 @@
 # vmxroot-test.bin: to check measurements against) in $(O)/selftests/vm/.
 # The initramfs holds the shipped module as /trustvisor.ko.
 VM_O := $(O)/selftests/vm
+
+# The kernel's kselftest framework (kselftest.h, kselftest_harness.h and the
+# runner), taken at build time from Debian's linux-source package for the
+# kernel we build against (KVER 6.1.0-57-amd64: linux-source-6.1.tar.xz) and
+# never committed here, so the suites follow the kernel's TAP and exit codes
+# rather than a copy that drifts.  Only the named members are extracted (the
+# tarball is 140 MB; this takes ~10 s, once), --strip-components=4 keeps
+# tools/testing/selftests/'s layout under $(KSFT_DIR), and -m stamps them
+# with the extraction time so they stay newer than the tarball.
+KSFT_SERIES := $(word 1,$(subst ., ,$(KVER))).$(word 2,$(subst ., ,$(KVER)))
+KSFT_TARBALL := $(wildcard /usr/src/linux-source-$(KSFT_SERIES).tar.xz)
+KSFT_DIR := $(O)/kselftest
+KSFT_FILES := kselftest.h kselftest_harness.h run_kselftest.sh kselftest/runner.sh \
+	kselftest/prefix.pl
+KSFT_SRCS := $(addprefix $(KSFT_DIR)/,$(KSFT_FILES))
+
+$(KSFT_SRCS) &: $(KSFT_TARBALL) | deps
+	@test -n "$(KSFT_TARBALL)" || { \
+		echo "no /usr/src/linux-source-$(KSFT_SERIES).tar.xz for kernel $(KVER)" \
+			"(found: $(or $(wildcard /usr/src/linux-source-*.tar.xz),none));" \
+			"install Debian's linux-source-$(KSFT_SERIES) (see scripts/deps.sh)" >&2; \
+		exit 1; }
+	rm -rf $(KSFT_DIR).tmp
+	mkdir -p $(KSFT_DIR).tmp
+	tar -xJf $(KSFT_TARBALL) -C $(KSFT_DIR).tmp -m --strip-components=4 \
+		$(addprefix $(notdir $(KSFT_TARBALL:.tar.xz=))/tools/testing/selftests/,$(KSFT_FILES))
+	rm -rf $(KSFT_DIR)
+	mv $(KSFT_DIR).tmp $(KSFT_DIR)
+
+.PHONY: kselftest-src
+kselftest-src: $(KSFT_SRCS)
 VM_PROGS := tv_cpuid tv_status tv_workload tv_bench tv_ioport
 VM_BINS := $(addprefix $(VM_O)/,$(VM_PROGS))
 VM_SCRIPTS := $(wildcard selftests/vm/*.sh)
