@@ -40,9 +40,10 @@ VM_PROGS := tv_cpuid tv_status tv_workload tv_bench tv_ioport
 VM_BINS := $(addprefix $(VM_O)/,$(VM_PROGS))
 VM_SCRIPTS := $(wildcard selftests/vm/*.sh)
 
-$(VM_O)/%: selftests/vm/%.c selftests/vm/tv_vm.h selftests/tap.h include/uapi/trustvisor.h
+$(VM_O)/%: selftests/vm/%.c selftests/vm/tv_vm.h include/uapi/trustvisor.h $(KSFT_DIR)/kselftest.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -D_GNU_SOURCE -static -o $@ $< $(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
+	$(CC) $(HOST_CFLAGS) -I$(KSFT_DIR) -D_GNU_SOURCE -static -o $@ $< \
+		$(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
 
 # tv_hostile.ko: hostile kernel operations under the monitor (selftests/kmod).
 HOSTILE_MODULE := $(O)/test/hostile/tv_hostile.ko
