@@ -36,14 +36,44 @@ $(KSFT_SRCS) &: $(KSFT_TARBALL) | deps
 
 .PHONY: kselftest-src
 kselftest-src: $(KSFT_SRCS)
-VM_PROGS := tv_cpuid tv_status tv_workload tv_bench tv_ioport
-VM_BINS := $(addprefix $(VM_O)/,$(VM_PROGS))
+
+# The suites are installed as the kernel's selftests install target lays out
+# a tree (make -C tools/testing/selftests install), so its runner runs them:
+# $(KSFT_TREE)/run_kselftest.sh, kselftest/runner.sh, kselftest-list.txt and
+# the collection trustvisor/ with the programs and the runner's settings.
+# The lanes keep calling $(VM_O)/tv_cpuid etc.: symlinks into the
+# collection, so the initramfs holds one copy of each static binary.
+# tv_bench (a benchmark) and tv_ioport (a tool) are not tests; they stay in
+# $(VM_O).
+KSFT_TREE := $(VM_O)/kselftest
+VM_KSFT_TESTS := tv_cpuid tv_status tv_workload
+VM_KSFT_BINS := $(addprefix $(KSFT_TREE)/trustvisor/,$(VM_KSFT_TESTS))
+VM_KSFT_LINKS := $(addprefix $(VM_O)/,$(VM_KSFT_TESTS))
+VM_TOOL_BINS := $(addprefix $(VM_O)/,tv_bench tv_ioport)
+KSFT_RUNNER := $(addprefix $(KSFT_TREE)/,run_kselftest.sh kselftest/runner.sh kselftest/prefix.pl)
+VM_BINS := $(VM_KSFT_BINS) $(VM_KSFT_LINKS) $(VM_TOOL_BINS) $(KSFT_RUNNER) \
+	$(KSFT_TREE)/kselftest-list.txt $(KSFT_TREE)/trustvisor/settings
 VM_SCRIPTS := $(wildcard selftests/vm/*.sh)
 
-$(VM_O)/%: selftests/vm/%.c selftests/vm/tv_vm.h include/uapi/trustvisor.h $(KSFT_DIR)/kselftest.h
+VM_DEPS := selftests/vm/tv_vm.h include/uapi/trustvisor.h $(KSFT_DIR)/kselftest.h
+define vm_cc
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -I$(KSFT_DIR) -D_GNU_SOURCE -static -o $@ $< \
 		$(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
+endef
+$(VM_KSFT_BINS): $(KSFT_TREE)/trustvisor/%: selftests/vm/%.c $(VM_DEPS)
+	$(vm_cc)
+$(VM_TOOL_BINS): $(VM_O)/%: selftests/vm/%.c $(VM_DEPS)
+	$(vm_cc)
+$(VM_KSFT_LINKS): $(VM_O)/%: $(KSFT_TREE)/trustvisor/%
+	ln -sfn kselftest/trustvisor/$* $@
+$(KSFT_RUNNER): $(KSFT_TREE)/%: $(KSFT_DIR)/%
+	install -D -m 744 $< $@
+$(KSFT_TREE)/trustvisor/settings: selftests/vm/settings
+	install -D -m 644 $< $@
+$(KSFT_TREE)/kselftest-list.txt: selftests/selftests.mk
+	@mkdir -p $(dir $@)
+	printf 'trustvisor:%s\n' $(VM_KSFT_TESTS) >$@
 
 # tv_hostile.ko: hostile kernel operations under the monitor (selftests/kmod).
 HOSTILE_MODULE := $(O)/test/hostile/tv_hostile.ko
