@@ -4,7 +4,7 @@
 set -eu
 pkgs=(
 	build-essential clang llvm libclang-rt-14-dev valgrind libssl-dev openssl
-	linux-headers-amd64 linux-image-amd64 kmod cpio busybox-static xz-utils zstd
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod cpio busybox-static xz-utils zstd
 	bochs bochsbios vgabios bochs-term qemu-system-x86 xorriso isolinux syslinux-common
 	swtpm swtpm-tools tpm2-tools python3
 )

@@ -5,13 +5,75 @@
 # vmxroot-test.bin: to check measurements against) in $(O)/selftests/vm/.
 # The initramfs holds the shipped module as /trustvisor.ko.
 VM_O := $(O)/selftests/vm
-VM_PROGS := tv_cpuid tv_status tv_workload tv_bench tv_ioport
-VM_BINS := $(addprefix $(VM_O)/,$(VM_PROGS))
+
+# The kernel's kselftest framework (kselftest.h, kselftest_harness.h and the
+# runner), taken at build time from Debian's linux-source package for the
+# kernel we build against (KVER 6.1.0-57-amd64: linux-source-6.1.tar.xz) and
+# never committed here, so the suites follow the kernel's TAP and exit codes
+# rather than a copy that drifts.  Only the named members are extracted (the
+# tarball is 140 MB; this takes ~10 s, once), --strip-components=4 keeps
+# tools/testing/selftests/'s layout under $(KSFT_DIR), and -m stamps them
+# with the extraction time so they stay newer than the tarball.
+KSFT_SERIES := $(word 1,$(subst ., ,$(KVER))).$(word 2,$(subst ., ,$(KVER)))
+KSFT_TARBALL := $(wildcard /usr/src/linux-source-$(KSFT_SERIES).tar.xz)
+KSFT_DIR := $(O)/kselftest
+KSFT_FILES := kselftest.h kselftest_harness.h run_kselftest.sh kselftest/runner.sh \
+	kselftest/prefix.pl
+KSFT_SRCS := $(addprefix $(KSFT_DIR)/,$(KSFT_FILES))
+
+$(KSFT_SRCS) &: $(KSFT_TARBALL) | deps
+	@test -n "$(KSFT_TARBALL)" || { \
+		echo "no /usr/src/linux-source-$(KSFT_SERIES).tar.xz for kernel $(KVER)" \
+			"(found: $(or $(wildcard /usr/src/linux-source-*.tar.xz),none));" \
+			"install Debian's linux-source-$(KSFT_SERIES) (see scripts/deps.sh)" >&2; \
+		exit 1; }
+	rm -rf $(KSFT_DIR).tmp
+	mkdir -p $(KSFT_DIR).tmp
+	tar -xJf $(KSFT_TARBALL) -C $(KSFT_DIR).tmp -m --strip-components=4 \
+		$(addprefix $(notdir $(KSFT_TARBALL:.tar.xz=))/tools/testing/selftests/,$(KSFT_FILES))
+	rm -rf $(KSFT_DIR)
+	mv $(KSFT_DIR).tmp $(KSFT_DIR)
+
+.PHONY: kselftest-src
+kselftest-src: $(KSFT_SRCS)
+
+# The suites are installed as the kernel's selftests install target lays out
+# a tree (make -C tools/testing/selftests install), so its runner runs them:
+# $(KSFT_TREE)/run_kselftest.sh, kselftest/runner.sh, kselftest-list.txt and
+# the collection trustvisor/ with the programs and the runner's settings.
+# The lanes keep calling $(VM_O)/tv_cpuid etc.: symlinks into the
+# collection, so the initramfs holds one copy of each static binary.
+# tv_bench (a benchmark) and tv_ioport (a tool) are not tests; they stay in
+# $(VM_O).
+KSFT_TREE := $(VM_O)/kselftest
+VM_KSFT_TESTS := tv_cpuid tv_status tv_workload
+VM_KSFT_BINS := $(addprefix $(KSFT_TREE)/trustvisor/,$(VM_KSFT_TESTS))
+VM_KSFT_LINKS := $(addprefix $(VM_O)/,$(VM_KSFT_TESTS))
+VM_TOOL_BINS := $(addprefix $(VM_O)/,tv_bench tv_ioport)
+KSFT_RUNNER := $(addprefix $(KSFT_TREE)/,run_kselftest.sh kselftest/runner.sh kselftest/prefix.pl)
+VM_BINS := $(VM_KSFT_BINS) $(VM_KSFT_LINKS) $(VM_TOOL_BINS) $(KSFT_RUNNER) \
+	$(KSFT_TREE)/kselftest-list.txt $(KSFT_TREE)/trustvisor/settings
 VM_SCRIPTS := $(wildcard selftests/vm/*.sh)
 
-$(VM_O)/%: selftests/vm/%.c selftests/vm/tv_vm.h selftests/tap.h include/uapi/trustvisor.h
+VM_DEPS := selftests/vm/tv_vm.h include/uapi/trustvisor.h $(KSFT_DIR)/kselftest.h
+define vm_cc
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -D_GNU_SOURCE -static -o $@ $< $(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
+	$(CC) $(HOST_CFLAGS) -I$(KSFT_DIR) -D_GNU_SOURCE -static -o $@ $< \
+		$(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
+endef
+$(VM_KSFT_BINS): $(KSFT_TREE)/trustvisor/%: selftests/vm/%.c $(VM_DEPS)
+	$(vm_cc)
+$(VM_TOOL_BINS): $(VM_O)/%: selftests/vm/%.c $(VM_DEPS)
+	$(vm_cc)
+$(VM_KSFT_LINKS): $(VM_O)/%: $(KSFT_TREE)/trustvisor/%
+	ln -sfn kselftest/trustvisor/$* $@
+$(KSFT_RUNNER): $(KSFT_TREE)/%: $(KSFT_DIR)/%
+	install -D -m 744 $< $@
+$(KSFT_TREE)/trustvisor/settings: selftests/vm/settings
+	install -D -m 644 $< $@
+$(KSFT_TREE)/kselftest-list.txt: selftests/selftests.mk
+	@mkdir -p $(dir $@)
+	printf 'trustvisor:%s\n' $(VM_KSFT_TESTS) >$@
 
 # tv_hostile.ko: hostile kernel operations under the monitor (selftests/kmod).
 HOSTILE_MODULE := $(O)/test/hostile/tv_hostile.ko

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Minimal TAP 13 helpers in the kselftest style, shared by every test
- * program (userspace unit tests and in-VM suites).  Exit codes follow
- * kselftest: 0 pass, 1 fail, 4 skip.
+ * Minimal TAP 13 helpers in the kselftest style, shared by the userspace
+ * unit tests (the in-VM suites use the kernel's own kselftest.h, see
+ * selftests/selftests.mk).  Exit codes follow kselftest: 0 pass, 1 fail,
+ * 4 skip.
  */
 #ifndef TV_SELFTESTS_TAP_H
 #define TV_SELFTESTS_TAP_H

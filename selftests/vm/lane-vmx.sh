@@ -15,6 +15,9 @@ if ! insmod $S/trustvisor-test.ko; then
 	exit 1
 fi
 run $S/tv_cpuid present
+# Once more through the kernel's kselftest runner (tv_cpuid with no
+# arguments checks "present"), so the installed kselftest tree runs too.
+run $S/ksft.sh -t trustvisor:tv_cpuid
 run $S/tv_status test $S/vmxroot-test.bin
 run $S/tv_workload ${TV_WORKLOAD_SECONDS:-30}
 run $S/suspend.sh

@@ -1,22 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the in-VM suites: CPU pinning, CPUID, the device. */
+/*
+ * Helpers shared by the in-VM suites: CPU pinning, CPUID, the device.  The
+ * suites report through the kernel's kselftest.h, extracted from
+ * linux-source at build time into $(O)/kselftest (see selftests.mk).
+ */
 #ifndef TV_SELFTESTS_VM_H
 #define TV_SELFTESTS_VM_H
-
 
 #include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "uapi/trustvisor.h"
-#include "selftests/tap.h"
+#include "kselftest.h"
 
 #define TV_SIG_EBX 0x73757254	/* "TrustVisorTV" */
 #define TV_SIG_ECX 0x69567473
 #define TV_SIG_EDX 0x56547273
+
+/*
+ * Starts a suite's TAP output.  kselftest.h never flushes, and our stdout is
+ * a pipe under the kselftest runner or a file in some lanes (fully
+ * buffered): line buffering keeps each line in order with the shell's and
+ * the kernel's on the console, keeps the lines printed before a crash, and
+ * leaves nothing in the buffer for fork() to duplicate into a child that
+ * flushes it.
+ */
+static inline void tv_ksft_start(unsigned int plan)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ksft_print_header();
+	ksft_set_plan(plan);
+}
 
 static inline int pin_to_cpu(int cpu)
 {

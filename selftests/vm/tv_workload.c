@@ -4,7 +4,7 @@
  * processes fork and exec, files are written, synced and read back, data
  * crosses pipes, signals are delivered and interval timers fire.  Every
  * result is checked, not just survived.
- * usage: tv_workload SECONDS
+ * usage: tv_workload [SECONDS]   (default 20, as the kselftest runner runs it)
  */
 #include <signal.h>
 #include <stdint.h>
@@ -138,9 +138,8 @@ static int worker(int id, int cpu, time_t deadline)
 	for (int k = 0; k < W_KINDS; k++)
 		if (fails[k] || !iter)
 			mask |= 1 << k;
-	printf("# worker %d on CPU %d: %d rounds, %d timer ticks, fail mask %#x\n", id, cpu,
-	       iter, (int)alarm_count, mask);
-	fflush(stdout);
+	ksft_print_msg("worker %d on CPU %d: %d rounds, %d timer ticks, fail mask %#x\n", id, cpu,
+		       iter, (int)alarm_count, mask);
 	return mask;
 }
 
@@ -150,7 +149,7 @@ int main(int argc, char **argv)
 	int n = nr_cpus_online(), workers = 2 * n, mask = 0;
 	time_t deadline = time(NULL) + secs;
 
-	tap_plan(W_KINDS + 1);
+	tv_ksft_start(W_KINDS + 1);
 	for (int i = 0; i < workers; i++) {
 		pid_t pid = fork();
 
@@ -165,9 +164,9 @@ int main(int argc, char **argv)
 		else
 			mask |= WEXITSTATUS(st);
 	}
-	tap_ok(!(mask & (1 << W_KINDS)), "%d workers on %d CPUs ran %d s and exited normally",
-	       workers, n, secs);
+	ksft_test_result(!(mask & (1 << W_KINDS)),
+			 "%d workers on %d CPUs ran %d s and exited normally\n", workers, n, secs);
 	for (int k = 0; k < W_KINDS; k++)
-		tap_ok(!(mask & (1 << k)), "%s", kind_name[k]);
-	return tap_finish();
+		ksft_test_result(!(mask & (1 << k)), "%s\n", kind_name[k]);
+	ksft_finished();
 }
