@@ -90,18 +90,23 @@ static void test_counters(void)
 	}
 }
 
-static void test_user_vmcall(void)
+/* A hypercall from user mode: #UD, and for LEAVE every CPU stays inside. */
+static void test_user_vmcall(unsigned long nr, const char *what)
 {
+	struct tv_status st = { .size = sizeof(st) };
 	int status = 0;
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		asm volatile("vmcall" : : "a"(0x7456000) : "memory");
+		asm volatile("vmcall" : : "a"(nr) : "memory");
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	ksft_test_result(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL,
-			 "VMCALL from user mode is refused with #UD (status %#x)\n", status);
+	ioctl(fd, TV_IOC_STATUS, &st);
+	ksft_test_result(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL &&
+			 st.nr_cpus_virtualized == (unsigned int)nr_cpus_online(),
+			 "VMCALL %s from user mode is refused with #UD (status %#x), %u CPUs still inside\n",
+			 what, status, st.nr_cpus_virtualized);
 }
 
 /* Runs one bad request; returns the errno it failed with, or 0 if it succeeded. */
@@ -221,14 +226,15 @@ int main(int argc, char **argv)
 				   build ? build : "(unset)", image ? image : "(unset)");
 	}
 	test_build = !strcmp(build, "test");
-	tv_ksft_start(5 + nr_cpus_online() + 1 + 6 + (test_build ? 3 + 2 : 1) + 1);
+	tv_ksft_start(5 + nr_cpus_online() + 2 + 6 + (test_build ? 3 + 2 : 1) + 1);
 	fd = tv_open();
 	ksft_test_result(fd >= 0, "open %s (%s)\n", TV_DEVICE, fd >= 0 ? "ok" : strerror(errno));
 	if (fd < 0)
 		ksft_finished();
 	test_status(image);
 	test_counters();
-	test_user_vmcall();
+	test_user_vmcall(0x7456000, "PING");
+	test_user_vmcall(0x7456001, "LEAVE");
 	test_bad_requests();
 	if (test_build) {
 		test_probe();
