@@ -10,16 +10,7 @@ set -uo pipefail
 log=$1
 lane=${TV_LANE:-$(basename "$log" .log)}
 text=$(tr -d '\r' <"$log" 2>/dev/null) || { echo "$lane: 0 passed, 1 failed, 0 skipped"; exit 1; }
-n=0 fail=0
-point() {	# point OK DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fail=$((fail + 1)); fi
-}
-# Line of the first match of ERE $1 after line $2; 0 if none or $2 is 0.
-after() {
-	[ "$2" -eq 0 ] && { echo 0; return; }
-	awk -v re="$1" -v from="$2" 'NR > from && $0 ~ re { print NR; found = 1; exit } END { if (!found) print 0 }' <<<"$text"
-}
+. "$(dirname "$0")/log-steps.sh"
 echo "TAP version 13"
 echo "1..6"
 b=$(after 'TV-BOOT-CHECK: [0-9]+ ok, 0 not ok' -1)

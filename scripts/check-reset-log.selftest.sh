@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Self-test of scripts/check-reset-log.sh on crafted logs; prints TAP.
+# Self-test of scripts/check-reset-log.sh and check-panic-log.sh on crafted
+# logs; prints TAP.
 set -uo pipefail
-judge="$(cd "$(dirname "$0")" && pwd)/check-reset-log.sh"
+here="$(cd "$(dirname "$0")" && pwd)"
+judge=$here/check-reset-log.sh
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 boot='[    0.0] Linux version 6.1.0
@@ -29,11 +31,21 @@ expect() {	# expect accept|reject NAME SERIAL EMULATOR
 		failed=1
 	fi
 }
-echo "1..6"
+echo "1..8"
 expect accept "request, wipe, reset, emulator reset" "$boot"$'\n'"$req"$'\n'"$wipe"$'\n'"$rst" "$emu_ok"
 expect reject "only the power-on reset in the emulator log" "$boot"$'\n'"$req"$'\n'"$wipe"$'\n'"$rst" "$emu_none"
 expect reject "no wipe before the reset" "$boot"$'\n'"$req"$'\n'"trustvisor: CPU 1: resetting the machine" "$emu_ok"
 expect reject "the reset logged before the request" "$boot"$'\n'"$rst"$'\n'"$req" "$emu_ok"
 expect reject "a fatal line before the reset" "$boot"$'\n'"trustvisor: FATAL: CPU 0: x"$'\n'"$req"$'\n'"$wipe"$'\n'"$rst" "$emu_ok"
 expect reject "no reset asked for" "$boot"$'\n'"[ 9.1] something else" "$emu_ok"
+judge=$here/check-panic-log.sh
+panic_ok='TV-BOOT-CHECK: 2 ok, 0 not ok
+TV-PANIC: sysrq crash
+[ 35.7] Kernel panic - not syncing: sysrq triggered crash
+trustvisor: CPU 1: the machine leaves the monitor (Linux'"'"'s crash or emergency path): secrets are destroyed first
+trustvisor: CPU 1: secrets destroyed; every CPU leaves the monitor'
+expect accept "panic: the crash path leaves, secrets first" "$panic_ok" ""
+expect reject "panic: no leave from the crash path" 'TV-BOOT-CHECK: 2 ok, 0 not ok
+TV-PANIC: sysrq crash
+[ 35.7] Kernel panic - not syncing: sysrq triggered crash' ""
 exit $failed
