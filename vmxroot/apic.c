@@ -21,6 +21,11 @@ static volatile u32 *apic_reg(u32 off)
 	return (volatile u32 *)(monitor.apic_mmio + off);
 }
 
+static bool apic_x2(void)
+{
+	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC;
+}
+
 static void xapic_wait_idle(void)
 {
 	for (int i = 0; i < 100000 && (*apic_reg(APIC_ICR_LO) & ICR_BUSY); i++)
@@ -31,7 +36,7 @@ void apic_send_nmi(u32 apic_id)
 {
 	u32 hi;
 
-	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC) {
+	if (apic_x2()) {
 		wrmsr(X2APIC_ICR, ((u64)apic_id << 32) | ICR_LEVEL_ASSERT | ICR_DELIVERY_NMI);
 		return;
 	}
@@ -50,7 +55,7 @@ u32 apic_id_self(void)
 {
 	struct cpuid_regs r;
 
-	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC) {
+	if (apic_x2()) {
 		cpuid_count(0xb, 0, &r);
 		return r.edx;
 	}
@@ -69,11 +74,6 @@ u32 apic_id_self(void)
 #define APIC_LVT_ERROR		0x370
 #define APIC_TMICT		0x380
 #define APIC_LVT_MASKED		(1U << 16)
-
-static bool apic_x2(void)
-{
-	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC;
-}
 
 static u32 apic_read(u32 off)
 {

@@ -68,14 +68,6 @@ static void restore_linux_tr(struct per_cpu *pc)
 	asm volatile("ltr %w0" : : "r"(sel) : "memory");
 }
 
-/* What Linux believes a control register holds: the shadow for the bits we own. */
-static u64 guest_cr_view(u32 cr_field, u32 mask_field, u32 shadow_field)
-{
-	u64 mask = vmcs_read(mask_field);
-
-	return (vmcs_read(cr_field) & ~mask) | (vmcs_read(shadow_field) & mask);
-}
-
 /*
  * Gives this CPU back: Linux continues at the guest RIP with exactly the
  * state VM entry would have given it, RAX included (the exit handler set it).
@@ -102,7 +94,7 @@ __noreturn void vmx_devirt(struct guest_regs *regs)
 	f.fs_base = vmcs_read(GUEST_FS_BASE);
 	f.gs_base = vmcs_read(GUEST_GS_BASE);
 	f.cr3 = vmcs_read(GUEST_CR3);
-	f.cr4 = guest_cr_view(GUEST_CR4, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW) & ~X86_CR4_VMXE;
+	f.cr4 = guest_cr4_view() & ~X86_CR4_VMXE;
 	f.gdtr.base = vmcs_read(GUEST_GDTR_BASE);
 	f.gdtr.limit = (u16)vmcs_read(GUEST_GDTR_LIMIT);
 	f.idtr.base = vmcs_read(GUEST_IDTR_BASE);
@@ -113,7 +105,7 @@ __noreturn void vmx_devirt(struct guest_regs *regs)
 	wrmsr(MSR_IA32_SYSENTER_EIP, vmcs_read(GUEST_SYSENTER_EIP));
 	wrmsr(MSR_IA32_PAT, vmcs_read(GUEST_IA32_PAT));
 	wrmsr(MSR_IA32_EFER, vmcs_read(GUEST_IA32_EFER));
-	write_cr(0, guest_cr_view(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW));
+	write_cr(0, guest_cr0_view());
 	asm volatile("mov %0, %%dr7" : : "r"(vmcs_read(GUEST_DR7)));
 	wrmsr(MSR_IA32_DEBUGCTL, vmcs_read(GUEST_IA32_DEBUGCTL));
 	restore_linux_tr(pc);

@@ -55,20 +55,21 @@ static bool guest_cpl0(void)
 	return !((vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3);
 }
 
-static bool guest_long_mode(void)
+/* EFER.LMA, as the last exit saved it into the entry controls. */
+bool guest_long_mode(void)
 {
 	return vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE;
 }
 
 /* What Linux believes CR0/CR4 hold: the read shadow for the bits we own. */
-static u64 guest_cr0_view(void)
+u64 guest_cr0_view(void)
 {
 	u64 mask = vmcs_read(CR0_GUEST_HOST_MASK);
 
 	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
 }
 
-static u64 guest_cr4_view(void)
+u64 guest_cr4_view(void)
 {
 	u64 mask = vmcs_read(CR4_GUEST_HOST_MASK);
 
@@ -275,7 +276,7 @@ static void handle_cr3(struct exit_ctx *x, unsigned int type, unsigned int reg)
 		return;
 	}
 	if ((vmcs_read(GUEST_CR0) & X86_CR0_PG) && (vmcs_read(GUEST_CR4) & X86_CR4_PAE) &&
-	    !(vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)) {
+	    !guest_long_mode()) {
 		u64 pdpt = v & ~0x1fULL;
 
 		if (!guest_ram(pdpt, 32)) {
@@ -406,15 +407,21 @@ static void handle_vmxoff(struct exit_ctx *x)
 	skip_instruction();
 }
 
+/* An instruction the monitor performed for Linux, or refused with #GP. */
+static void complete_or_gp(struct exit_ctx *x, bool gp)
+{
+	if (gp)
+		inject_exception(x, VECTOR_GP, true, 0);
+	else
+		skip_instruction();
+}
+
 static void handle_io_exit(struct exit_ctx *x)
 {
 	bool gp;
 
 	handle_io(x->pc, x->regs, x->qual, &gp);
-	if (gp)
-		inject_exception(x, VECTOR_GP, true, 0);
-	else
-		skip_instruction();
+	complete_or_gp(x, gp);
 }
 
 /* Linux triple-faulted: as on hardware, the machine resets (secrets first). */
@@ -430,10 +437,7 @@ static void handle_msr_exit(struct exit_ctx *x, bool write)
 	bool gp;
 
 	handle_msr(x->pc, x->regs, write, &gp);
-	if (gp)
-		inject_exception(x, VECTOR_GP, true, 0);
-	else
-		skip_instruction();
+	complete_or_gp(x, gp);
 }
 
 /*

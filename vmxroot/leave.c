@@ -95,16 +95,18 @@ static u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
-/* Each virtualized CPU is in the rendezvous, or parked or stopped where it runs nothing. */
+/* Still awaited: inside, not in the rendezvous, not parked or stopped where it runs nothing. */
+static bool rendezvous_awaits(struct per_cpu *c)
+{
+	return READ_ONCE(c->virtualized) && !READ_ONCE(c->rdv_arrived) &&
+	       !READ_ONCE(c->wait_sipi) && !READ_ONCE(c->stopped);
+}
+
 static bool all_arrived(void)
 {
-	for (u32 i = 0; i < monitor.params.nr_cpus; i++) {
-		struct per_cpu *c = per_cpu_of(i);
-
-		if (READ_ONCE(c->virtualized) && !READ_ONCE(c->rdv_arrived) &&
-		    !READ_ONCE(c->wait_sipi) && !READ_ONCE(c->stopped))
+	for (u32 i = 0; i < monitor.params.nr_cpus; i++)
+		if (rendezvous_awaits(per_cpu_of(i)))
 			return false;
-	}
 	return true;
 }
 
@@ -133,13 +135,9 @@ static void rendezvous_lead(struct per_cpu *self, const char *why)
 	start = rdtsc();
 	while (!all_arrived()) {
 		if (rdtsc() - start > limit) {
-			for (u32 i = 0; i < monitor.params.nr_cpus; i++) {
-				struct per_cpu *c = per_cpu_of(i);
-
-				if (READ_ONCE(c->virtualized) && !READ_ONCE(c->rdv_arrived) &&
-				    !READ_ONCE(c->wait_sipi))
+			for (u32 i = 0; i < monitor.params.nr_cpus; i++)
+				if (rendezvous_awaits(per_cpu_of(i)))
 					pr_fatal("CPU %u did not answer the leave rendezvous in 2 s", i);
-			}
 			break;
 		}
 		cpu_relax();
@@ -208,8 +206,7 @@ static bool guest_maps_monitor(void)
 
 static bool leave_possible_here(void)
 {
-	return (vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE) &&
-	       (vmcs_read(GUEST_CS_AR_BYTES) & AR_L) && guest_maps_monitor();
+	return guest_long_mode() && (vmcs_read(GUEST_CS_AR_BYTES) & AR_L) && guest_maps_monitor();
 }
 
 /*

@@ -166,6 +166,9 @@ void perf_global_ctrl_set_guest(u64 val);
 void vmx_cpu_abandon(struct per_cpu *pc);
 
 /* exit.c */
+bool guest_long_mode(void);
+u64 guest_cr0_view(void);
+u64 guest_cr4_view(void);
 int vmx_handle_exit(struct guest_regs *regs);
 __noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason);
 
