@@ -48,20 +48,25 @@ flagged_at() {
 		END { exit !hit }' <<<"$1"
 }
 
+# Can test point $n ($name) run program $1?  If not, it fails, saying why.
+runnable() {
+	local why=
+	if [ $have_vg -eq 0 ]; then
+		why="valgrind not installed (scripts/deps.sh)"
+	elif [ ! -x "$1" ]; then
+		why="not built (make check-unit builds it)"
+	fi
+	[ -z "$why" ] && return 0
+	echo "not ok $n $name # $why"
+	fail=1
+	return 1
+}
+
 for c in "${controls[@]}"; do
 	IFS='|' read -r mode what fn <<<"$c"
 	n=$((n + 1))
 	name="ctneg $mode"
-	if [ $have_vg -eq 0 ]; then
-		echo "not ok $n $name # valgrind not installed (scripts/deps.sh)"
-		fail=1
-		continue
-	fi
-	if [ ! -x "$neg" ]; then
-		echo "not ok $n $name # not built (make check-unit builds it)"
-		fail=1
-		continue
-	fi
+	runnable "$neg" || continue
 	log=$("${vg[@]}" "$neg" "$mode" 2>&1)
 	rc=$?
 	if [ $rc -eq 99 ] && flagged_at "$log" "$what" "$fn"; then
@@ -77,16 +82,7 @@ done
 for p in "${progs[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$p")
-	if [ $have_vg -eq 0 ]; then
-		echo "not ok $n $name # valgrind not installed (scripts/deps.sh)"
-		fail=1
-		continue
-	fi
-	if [ ! -x "$p" ]; then
-		echo "not ok $n $name # not built (make check-unit builds it)"
-		fail=1
-		continue
-	fi
+	runnable "$p" || continue
 	log=$("${vg[@]}" "$p" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ]; then
