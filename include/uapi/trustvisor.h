@@ -29,6 +29,10 @@ struct tv_status {
 	__u64 image_size;	/* bytes measured */
 	__u64 monitor_memory;	/* bytes reserved for the monitor */
 	__u64 exits[TV_EXIT_REASON_MAX];	/* summed over CPUs */
+	/* Appended in ABI 1 with the PALs (a caller that knows less gets less). */
+	__u32 nr_pals;		/* PALs loaded, all callers */
+	__u32 max_pals;		/* the monitor's limit */
+	__u64 denied_accesses;	/* Linux accesses to monitor or PAL memory refused */
 };
 
 /* tv_status.flags */
@@ -69,9 +73,64 @@ struct tv_nmi_test {
 	__u32 received;		/* out */
 };
 
+/*
+ * PALs (docs/pal-abi.md).  Input structures are read with
+ * copy_struct_from_user: a caller may pass a larger structure whose tail is
+ * zero; a non-zero byte the module does not know gets E2BIG.
+ *
+ * TV_IOC_PAL_LOAD: copies the image in, has the monitor check, isolate and
+ * measure it.  The PAL belongs to this open file: closing it unloads it.
+ */
+struct tv_pal_load {
+	__u32 size;		/* in: sizeof as known by caller */
+	__u32 flags;		/* in: 0 */
+	__u64 image;		/* in: pointer to the image */
+	__u64 image_len;	/* in */
+	__u32 handle;		/* out: for PAL_CALL and PAL_UNLOAD */
+	__u32 reason;		/* out, on ENOEXEC: TV_PAL_IMG_* (why the image is refused) */
+	__u8 measurement[32];	/* out: SHA-256 of the image, as the monitor measured it */
+};
+
+/* TV_IOC_PAL_CALL: one call; the PAL's output is copied out only if it returned. */
+struct tv_pal_call {
+	__u32 size;		/* in */
+	__u32 handle;		/* in */
+	__u32 cmd;		/* in: handed to pal_main */
+	__u32 flags;		/* in: 0 */
+	__u64 in;		/* in: pointer to the input */
+	__u64 in_len;		/* in: <= TV_PAL_IO_MAX */
+	__u64 out;		/* in: pointer to the output buffer */
+	__u64 out_len;		/* in: its capacity (<= TV_PAL_IO_MAX is used); out: bytes written */
+	__s32 status;		/* out: pal_main's return value */
+	__u32 result;		/* out: TV_PAL_RESULT_* */
+	__u32 fault_vector;	/* out, TV_PAL_RESULT_FAULT: exception vector or TV_PAL_FAULT_* */
+	__u32 fault_pad;
+	__u64 fault_error;	/* out: the exception's error code */
+	__u64 fault_rip;	/* out: the PAL's RIP (a PAL virtual address) */
+	__u64 fault_addr;	/* out: #PF: the address; EPT: the PAL address touched */
+};
+
+#define TV_PAL_RESULT_RETURNED	0	/* the PAL returned: status and output are valid */
+#define TV_PAL_RESULT_FAULT	1	/* terminated by a fault: the PAL is gone */
+#define TV_PAL_RESULT_KILLED	2	/* killed (fatal signal, INIT, leave): the PAL is gone */
+
+/* fault_vector values that are not exception vectors. */
+#define TV_PAL_FAULT_BAD_HYPERCALL	256	/* unknown VMCALL, or bad arguments */
+#define TV_PAL_FAULT_MEMORY		257	/* touched memory not its own (EPT) */
+#define TV_PAL_FAULT_INSTRUCTION	258	/* an instruction the monitor does not allow */
+
+/* TV_IOC_PAL_UNLOAD: wipe the PAL and give its memory back to Linux. */
+struct tv_pal_unload {
+	__u32 size;		/* in */
+	__u32 handle;		/* in */
+};
+
 #define TV_IOC_MAGIC		0xb7
 #define TV_IOC_STATUS		_IOWR(TV_IOC_MAGIC, 0x00, struct tv_status)
 #define TV_IOC_CPU_STATUS	_IOWR(TV_IOC_MAGIC, 0x01, struct tv_cpu_status)
+#define TV_IOC_PAL_LOAD		_IOWR(TV_IOC_MAGIC, 0x10, struct tv_pal_load)
+#define TV_IOC_PAL_CALL		_IOWR(TV_IOC_MAGIC, 0x11, struct tv_pal_call)
+#define TV_IOC_PAL_UNLOAD	_IOW(TV_IOC_MAGIC, 0x12, struct tv_pal_unload)
 #define TV_IOC_TEST_NMI		_IOWR(TV_IOC_MAGIC, 0x7e, struct tv_nmi_test)
 #define TV_IOC_PROBE_MONITOR	_IOWR(TV_IOC_MAGIC, 0x7f, struct tv_probe_result)
 
