@@ -5,30 +5,47 @@
  */
 #include "lib/pal_image.h"
 
-static const char *const img_errors[TV_PAL_IMG_NR_ERRORS] = {
-	[TV_PAL_IMG_OK] = "well formed",
-	[TV_PAL_IMG_SHORT] = "truncated: shorter than its header and section table",
-	[TV_PAL_IMG_MAGIC] = "not a PAL image (bad magic)",
-	[TV_PAL_IMG_FORMAT] = "unsupported PAL format version or header size",
-	[TV_PAL_IMG_RESERVED] = "a reserved field is not zero",
-	[TV_PAL_IMG_NSECTIONS] = "no sections, or more than 16",
-	[TV_PAL_IMG_ISA] = "unknown ISA level",
-	[TV_PAL_IMG_STACK] = "stack size is not a multiple of 4 KiB between 4 KiB and 64 KiB",
-	[TV_PAL_IMG_ALIGN] = "a section's address or size is not 4 KiB aligned",
-	[TV_PAL_IMG_RANGE] = "a section lies outside the PAL's section window",
-	[TV_PAL_IMG_ORDER] = "sections overlap or are not sorted by address",
-	[TV_PAL_IMG_FLAGS] = "a section has unknown flags, is not readable, or is writable and executable",
-	[TV_PAL_IMG_FILESZ] = "a section has more file bytes than memory",
-	[TV_PAL_IMG_TOO_BIG] = "code and data exceed 1 MiB",
-	[TV_PAL_IMG_LENGTH] = "file length is not header + section table + section bytes",
-	[TV_PAL_IMG_ENTRY] = "the entry point is not in an executable section",
-};
-
+/*
+ * A switch, not a table of pointers: the monitor is position independent
+ * and may have no run-time relocations, which a pointer table would need.
+ */
 const char *tv_pal_img_strerror(int err)
 {
-	if (err < 0 || err >= TV_PAL_IMG_NR_ERRORS)
-		return "unknown image error";
-	return img_errors[err];
+	switch (err) {
+	case TV_PAL_IMG_OK:
+		return "well formed";
+	case TV_PAL_IMG_SHORT:
+		return "truncated: shorter than its header and section table";
+	case TV_PAL_IMG_MAGIC:
+		return "not a PAL image (bad magic)";
+	case TV_PAL_IMG_FORMAT:
+		return "unsupported PAL format version or header size";
+	case TV_PAL_IMG_RESERVED:
+		return "a reserved field is not zero";
+	case TV_PAL_IMG_NSECTIONS:
+		return "no sections, or more than 16";
+	case TV_PAL_IMG_ISA:
+		return "unknown ISA level";
+	case TV_PAL_IMG_STACK:
+		return "stack size is not a multiple of 4 KiB between 4 KiB and 64 KiB";
+	case TV_PAL_IMG_ALIGN:
+		return "a section's address or size is not 4 KiB aligned";
+	case TV_PAL_IMG_RANGE:
+		return "a section lies outside the PAL's section window";
+	case TV_PAL_IMG_ORDER:
+		return "sections overlap or are not sorted by address";
+	case TV_PAL_IMG_FLAGS:
+		return "a section has unknown flags, is not readable, or is writable and executable";
+	case TV_PAL_IMG_FILESZ:
+		return "a section has more file bytes than memory";
+	case TV_PAL_IMG_TOO_BIG:
+		return "code and data exceed 1 MiB";
+	case TV_PAL_IMG_LENGTH:
+		return "file length is not header + section table + section bytes";
+	case TV_PAL_IMG_ENTRY:
+		return "the entry point is not in an executable section";
+	}
+	return "unknown image error";
 }
 
 static bool page_aligned(u64 v)
