@@ -18,7 +18,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
 
-/* Provided by libc in userspace and by vmxroot/mem.c in the monitor. */
+/* Provided by libc in userspace and by lib/freestanding/string.c in the monitor. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

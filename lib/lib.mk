@@ -49,12 +49,12 @@ UNIT_TESTS += $(LIB_TESTS) $(LIB_ASAN_TESTS)
 # The driver programs use libc and stay host-compiled.  MONITOR_CFLAGS forces
 # vmxroot/hidden.h, so every memcpy/memset/memmove/memcmp call is to a hidden
 # symbol that libc.so cannot satisfy; the programs link the monitor's own
-# vmxroot/mem.c instead, as the image does.  (A static link would satisfy
-# them from libc.a, but memcheck cannot intercept static glibc's allocator
-# and string functions and reports its start-up code.)  utpm.mk is included
+# lib/freestanding/string.c instead, as the image does.  (A static link would
+# satisfy them from libc.a, but memcheck cannot intercept static glibc's
+# allocator and string functions and reports its start-up code.)  utpm.mk is included
 # later too, hence the wildcard rather than UTPM_SRCS.
 LIB_CT_UTPM_OBJS := $(patsubst %.c,$(O)/ct/%.o,$(wildcard utpm/*.c))
-LIB_CT_MEM_OBJ := $(O)/ct/vmxroot/mem.o
+LIB_CT_MEM_OBJ := $(O)/ct/lib/freestanding/string.o
 LIB_CT_ALL_OBJS := $(LIB_CT_OBJS) $(LIB_CT_UTPM_OBJS) $(LIB_CT_MEM_OBJ)
 .SECONDARY: $(LIB_CT_UTPM_OBJS) $(LIB_CT_MEM_OBJ)
 

@@ -22,7 +22,7 @@ MONITOR_LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text -z noexecs
 	-z max-page-size=4096 --no-undefined --build-id=none
 
 VMXROOT_SRCS := $(wildcard vmxroot/*.c vmxroot/*.S)
-MONITOR_SRCS := $(VMXROOT_SRCS) $(LIB_SRCS) $(UTPM_SRCS)
+MONITOR_SRCS := $(VMXROOT_SRCS) $(LIB_SRCS) $(UTPM_SRCS) lib/freestanding/string.c
 
 # One image per variant: $(1) output directory, $(2) extra compiler flags.
 # The shipped image has no test scaffolding; the test image (TV_SELFTEST)

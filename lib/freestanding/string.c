@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The memory primitives the compiler may emit calls to.  Byte loops on
- * purpose: the monitor has no SSE and these are off every hot path.
+ * The string functions of a freestanding image: the monitor's and every
+ * PAL's (the SDK compiles this file with the PAL flags).  They are what the
+ * compiler may emit calls to on its own, plus strlen for PALs.  Byte loops
+ * on purpose: the monitor has no SSE and none of this is on a hot path.
+ * The file sits in a folder of its own because the host tests link every
+ * lib/ source with libc, whose memcpy a second one would clash with.
  */
-#include "lib/base.h"
+#include "lib/freestanding/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -44,4 +48,13 @@ int memcmp(const void *a, const void *b, size_t n)
 		if (*x != *y)
 			return *x - *y;
 	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
 }
