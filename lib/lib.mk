@@ -94,6 +94,26 @@ $(LIB_CT_NEG): selftests/lib/ctneg.c $(LIB_CT_NEG_OBJ)
 UNIT_CHECKS += selftests/lib/ct-check.sh
 check-unit: $(LIB_CT_PROGS) $(LIB_CT_NEG)
 
+# The PAL image check (lib/pal_image.c), which the monitor decides with:
+# selftests/lib/test_pal_image.c runs with the tests above; each rule broken
+# in turn must fail it; and a libFuzzer target that checks what it accepts
+# against the format's invariants (run by selftests/fuzz/run-pal-fuzz.sh).
+LIB_PAL_FUZZER := $(O)/selftests/fuzz/fuzz_pal_image
+LIB_FUZZ_CFLAGS := -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -I$(CURDIR) -I$(CURDIR)/include
+
+$(LIB_PAL_FUZZER): selftests/fuzz/fuzz_pal_image.c lib/pal_image.c lib/pal_image.h lib/base.h \
+		include/trustvisor/pal_abi.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(LIB_FUZZ_CFLAGS) -o $@ $< lib/pal_image.c
+
+.PHONY: pal-fuzz
+pal-fuzz: $(LIB_PAL_FUZZER)
+	@selftests/fuzz/run-pal-fuzz.sh
+
+UNIT_CHECKS += selftests/lib/pal_image_mutants.sh selftests/fuzz/run-pal-fuzz.sh
+check-unit: $(LIB_PAL_FUZZER)
+
 # Benchmarks (never part of check-unit): every selftests/bench/bench_*.c,
 # run together so the table has one header.  lib/ is compiled for them with
 # -mgeneral-regs-only, as in the monitor: the host compiler would otherwise
