@@ -19,7 +19,7 @@ UNIT_TESTS :=
 UNIT_CHECKS :=
 
 .PHONY: all module test-module userspace check check-unit check-vm-novmx check-vm-vmx check-vm-reset \
-	demo bench bench-crypto deps clean
+	demo bench bench-crypto deps clean install uninstall
 
 all: module userspace
 
@@ -33,6 +33,7 @@ include lib/lib.mk
 include utpm/utpm.mk
 include vmxroot/vmxroot.mk
 include userspace/userspace.mk
+include userspace/sdk/sdk.mk
 include selftests/selftests.mk
 include scripts/scripts.mk
 
