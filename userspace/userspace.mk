@@ -1,9 +1,78 @@
 # SPDX-License-Identifier: GPL-2.0
-# userspace/: the CLI.  Built static so it also runs in the test initramfs.
-TVCTL := $(O)/userspace/tvctl
+# userspace/: libtrustvisor, the CLI, and `make install` (with the SDK of
+# userspace/sdk/sdk.mk, included after this file).
+USERSPACE_O := $(O)/userspace
+TVCTL := $(USERSPACE_O)/tvctl
 
-$(TVCTL): userspace/tvctl.c include/uapi/trustvisor.h lib/sha256.c lib/ct.c
+# libtrustvisor: static and shared (soname libtrustvisor.so.0), one set of
+# position-independent objects for both.  lib/pal_image.c comes along for
+# the local image check; libtrustvisor.map keeps it out of the .so's
+# exports.
+LIBTV_VERSION := 0.1.0
+LIBTV_SONAME := libtrustvisor.so.0
+LIBTV_O := $(USERSPACE_O)/lib
+LIBTV_A := $(LIBTV_O)/libtrustvisor.a
+LIBTV_SO := $(LIBTV_O)/libtrustvisor.so.$(LIBTV_VERSION)
+LIBTV_OBJS := $(LIBTV_O)/libtrustvisor.o $(LIBTV_O)/pal_image.o
+LIBTV_DEPS := include/libtrustvisor.h include/uapi/trustvisor.h include/trustvisor/pal_abi.h \
+	lib/pal_image.h lib/base.h userspace/userspace.mk
+
+$(LIBTV_O)/libtrustvisor.o: userspace/lib/libtrustvisor.c $(LIBTV_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -static -o $@ userspace/tvctl.c lib/sha256.c lib/ct.c
+	$(CC) $(HOST_CFLAGS) -fPIC -c $< -o $@
+$(LIBTV_O)/pal_image.o: lib/pal_image.c $(LIBTV_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -fPIC -c $< -o $@
+$(LIBTV_A): $(LIBTV_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+$(LIBTV_SO): $(LIBTV_OBJS) userspace/lib/libtrustvisor.map
+	$(CC) -shared -Wl,-soname,$(LIBTV_SONAME) -Wl,--version-script=userspace/lib/libtrustvisor.map \
+		-Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(LIBTV_OBJS)
+	ln -sfn $(notdir $@) $(LIBTV_O)/$(LIBTV_SONAME)
+	ln -sfn $(LIBTV_SONAME) $(LIBTV_O)/libtrustvisor.so
 
-userspace: $(TVCTL)
+# tvctl: static, so it also runs in the test initramfs.
+$(TVCTL): userspace/tvctl.c include/uapi/trustvisor.h include/libtrustvisor.h lib/sha256.c lib/ct.c \
+		$(LIBTV_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -static -o $@ userspace/tvctl.c lib/sha256.c lib/ct.c $(LIBTV_A)
+
+userspace: $(TVCTL) $(LIBTV_A) $(LIBTV_SO)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: what an application and a PAL
+# author need, never the kernel module (which is built against one kernel
+# and installed apart).  The .pc file names PREFIX, not DESTDIR.
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_ROOT = $(DESTDIR)$(PREFIX)
+INSTALL_SDK = $(INSTALL_ROOT)/lib/trustvisor/sdk
+
+.PHONY: install uninstall
+install: userspace
+	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/include/trustvisor \
+		$(INSTALL_ROOT)/lib/pkgconfig $(INSTALL_SDK)
+	install -m 755 $(TVCTL) $(TVPAL_CC) $(INSTALL_ROOT)/bin/
+	install -m 644 include/libtrustvisor.h $(INSTALL_ROOT)/include/
+	install -m 644 include/trustvisor/pal.h include/trustvisor/pal_abi.h \
+		$(INSTALL_ROOT)/include/trustvisor/
+	install -m 644 $(LIBTV_A) $(INSTALL_ROOT)/lib/
+	install -m 755 $(LIBTV_SO) $(INSTALL_ROOT)/lib/
+	ln -sfn $(notdir $(LIBTV_SO)) $(INSTALL_ROOT)/lib/$(LIBTV_SONAME)
+	ln -sfn $(LIBTV_SONAME) $(INSTALL_ROOT)/lib/libtrustvisor.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIBTV_VERSION)|' \
+		userspace/lib/libtrustvisor.pc.in >$(INSTALL_ROOT)/lib/pkgconfig/libtrustvisor.pc
+	install -m 644 $(SDK_LIBDIR)/pal_start.o $(SDK_LIBDIR)/string.o $(SDK_LIBDIR)/pal.lds \
+		$(INSTALL_SDK)/
+	install -m 755 $(TVPAL_PACK) $(INSTALL_SDK)/
+
+uninstall:
+	rm -f $(INSTALL_ROOT)/bin/tvctl $(INSTALL_ROOT)/bin/tvpal-cc \
+		$(INSTALL_ROOT)/include/libtrustvisor.h $(INSTALL_ROOT)/include/trustvisor/pal.h \
+		$(INSTALL_ROOT)/include/trustvisor/pal_abi.h $(INSTALL_ROOT)/lib/libtrustvisor.a \
+		$(INSTALL_ROOT)/lib/$(notdir $(LIBTV_SO)) $(INSTALL_ROOT)/lib/$(LIBTV_SONAME) \
+		$(INSTALL_ROOT)/lib/libtrustvisor.so $(INSTALL_ROOT)/lib/pkgconfig/libtrustvisor.pc \
+		$(INSTALL_SDK)/pal_start.o $(INSTALL_SDK)/string.o $(INSTALL_SDK)/pal.lds \
+		$(INSTALL_SDK)/tvpal-pack
+	-rmdir $(INSTALL_SDK) $(INSTALL_ROOT)/lib/trustvisor $(INSTALL_ROOT)/include/trustvisor \
+		2>/dev/null

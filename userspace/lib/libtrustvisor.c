@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libtrustvisor: the /dev/trustvisor PAL ioctls (include/uapi/trustvisor.h)
+ * behind a handle.  Each PAL gets its own open file, so handles share no
+ * state and need no locks; the module refuses a second concurrent call on
+ * one PAL with EBUSY.  libtrustvisor.map lists what the shared library
+ * exports; lib/pal_image.c is linked in for the local image check.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "lib/pal_image.h"
+#include "uapi/trustvisor.h"
+#include "libtrustvisor.h"
+
+/* The public header restates these; they must not drift. */
+_Static_assert(TV_FAULT_BAD_HYPERCALL == TV_PAL_FAULT_BAD_HYPERCALL, "fault codes");
+_Static_assert(TV_FAULT_MEMORY == TV_PAL_FAULT_MEMORY, "fault codes");
+_Static_assert(TV_FAULT_INSTRUCTION == TV_PAL_FAULT_INSTRUCTION, "fault codes");
+_Static_assert(TV_ERR_BASE > 4095, "own codes above every errno value");
+
+/* Header, a full section table and 1 MiB of section bytes. */
+#define TV_IMAGE_MAX (sizeof(struct tv_pal_header) + \
+		      TV_PAL_MAX_SECTIONS * sizeof(struct tv_pal_section) + TV_PAL_MAX_MEM)
+
+struct tv_pal {
+	int fd;
+	uint32_t handle;
+	uint8_t measurement[32];
+	/* Set by the call that saw the PAL end; read by later calls. */
+	int gone;
+	bool faulted;
+	struct tv_pal_fault_info fault;
+};
+
+/*
+ * The image may sit at any alignment in the caller's memory: the header and
+ * table are copied out before anything reads them.
+ */
+int tv_pal_image_reason(const void *image, size_t len)
+{
+	struct tv_pal_section sec[TV_PAL_MAX_SECTIONS];
+	struct tv_pal_header h;
+	int err;
+
+	if (!image || len < sizeof(h))
+		return TV_PAL_IMG_SHORT;
+	memcpy(&h, image, sizeof(h));
+	err = tv_pal_header_check(&h, len);
+	if (err)
+		return err;
+	/* The header check bounded nr_sections and the table by len. */
+	memcpy(sec, (const unsigned char *)image + sizeof(h), h.nr_sections * sizeof(sec[0]));
+	return tv_pal_image_check(&h, sec, len);
+}
+
+int tv_pal_load(const void *image, size_t len, struct tv_pal **pal)
+{
+	struct tv_pal_load arg = { .size = sizeof(arg) };
+	struct tv_pal *p;
+	int err;
+
+	if (!pal)
+		return -EINVAL;
+	*pal = NULL;
+	if (!image && len)
+		return -EINVAL;
+	if (tv_pal_image_reason(image, len))
+		return -ENOEXEC;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->fd = open(TV_DEVICE, O_RDWR | O_CLOEXEC);
+	if (p->fd < 0) {
+		err = -errno;
+		free(p);
+		return err;
+	}
+	arg.image = (uintptr_t)image;
+	arg.image_len = len;
+	if (ioctl(p->fd, TV_IOC_PAL_LOAD, &arg)) {
+		err = -errno;
+		close(p->fd);
+		free(p);
+		return err;
+	}
+	p->handle = arg.handle;
+	memcpy(p->measurement, arg.measurement, sizeof(p->measurement));
+	*pal = p;
+	return 0;
+}
+
+int tv_pal_load_file(const char *path, struct tv_pal **pal)
+{
+	struct stat sb;
+	unsigned char *buf;
+	size_t got = 0;
+	int fd, err;
+
+	if (!pal)
+		return -EINVAL;
+	*pal = NULL;
+	if (!path)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* Larger than any image can be: refuse it without reading it all. */
+	if (S_ISREG(sb.st_mode) && (unsigned long long)sb.st_size > TV_IMAGE_MAX) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	buf = malloc(TV_IMAGE_MAX + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* One byte more than the maximum tells a too long non-regular file. */
+	while (got <= TV_IMAGE_MAX) {
+		ssize_t n = read(fd, buf + got, TV_IMAGE_MAX + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			goto out;
+		}
+		if (!n)
+			break;
+		got += n;
+	}
+	err = got > TV_IMAGE_MAX ? -ENOEXEC : tv_pal_load(buf, got, pal);
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+int tv_pal_call(struct tv_pal *pal, uint32_t cmd, const void *in, size_t in_len,
+			  void *out, size_t *out_len, int32_t *pal_status)
+{
+	struct tv_pal_call arg = { .size = sizeof(arg) };
+	size_t cap = out_len ? *out_len : 0;
+
+	if (!pal || (!in && in_len) || (!out && cap))
+		return -EINVAL;
+	if (__atomic_load_n(&pal->gone, __ATOMIC_ACQUIRE))
+		return TV_ERR_PAL_GONE;
+	if (in_len > TV_PAL_IO_MAX || cap > TV_PAL_IO_MAX)
+		return -E2BIG;
+	arg.handle = pal->handle;
+	arg.cmd = cmd;
+	arg.in = (uintptr_t)in;
+	arg.in_len = in_len;
+	arg.out = (uintptr_t)out;
+	arg.out_len = cap;
+	if (ioctl(pal->fd, TV_IOC_PAL_CALL, &arg))
+		return -errno;
+	switch (arg.result) {
+	case TV_PAL_RESULT_RETURNED:
+		if (arg.out_len > cap)
+			return -EPROTO;	/* the module broke its promise: trust nothing */
+		if (out_len)
+			*out_len = arg.out_len;
+		if (pal_status)
+			*pal_status = arg.status;
+		return 0;
+	case TV_PAL_RESULT_FAULT:
+		pal->fault = (struct tv_pal_fault_info){
+			.vector = arg.fault_vector,
+			.error_code = arg.fault_error,
+			.rip = arg.fault_rip,
+			.addr = arg.fault_addr,
+		};
+		pal->faulted = true;
+		__atomic_store_n(&pal->gone, 1, __ATOMIC_RELEASE);
+		return TV_ERR_PAL_FAULT;
+	case TV_PAL_RESULT_KILLED:
+		__atomic_store_n(&pal->gone, 1, __ATOMIC_RELEASE);
+		return TV_ERR_PAL_KILLED;
+	}
+	return -EPROTO;
+}
+
+int tv_pal_fault(const struct tv_pal *pal, struct tv_pal_fault_info *f)
+{
+	if (!pal || !f)
+		return -EINVAL;
+	if (!__atomic_load_n(&pal->gone, __ATOMIC_ACQUIRE) || !pal->faulted)
+		return -ENODATA;
+	*f = pal->fault;
+	return 0;
+}
+
+int tv_pal_measurement(const struct tv_pal *pal, uint8_t digest[32])
+{
+	if (!pal || !digest)
+		return -EINVAL;
+	memcpy(digest, pal->measurement, sizeof(pal->measurement));
+	return 0;
+}
+
+void tv_pal_unload(struct tv_pal *pal)
+{
+	struct tv_pal_unload arg = { .size = sizeof(arg) };
+
+	if (!pal)
+		return;
+	/*
+	 * A PAL that faulted or was killed is unloaded already.  Otherwise
+	 * the explicit unload reports nothing a caller could act on, and
+	 * closing the file unloads the PAL all the same.
+	 */
+	if (!__atomic_load_n(&pal->gone, __ATOMIC_ACQUIRE)) {
+		arg.handle = pal->handle;
+		(void)ioctl(pal->fd, TV_IOC_PAL_UNLOAD, &arg);
+	}
+	close(pal->fd);
+	free(pal);
+}
+
+const char *tv_strerror(int err)
+{
+	switch (err) {
+	case 0:
+		return "success";
+	case TV_ERR_PAL_FAULT:
+		return "the PAL was terminated by a fault";
+	case TV_ERR_PAL_KILLED:
+		return "the PAL was killed";
+	case TV_ERR_PAL_GONE:
+		return "the PAL is no longer loaded (it faulted or was killed)";
+	}
+	if (err < 0 && err > -TV_ERR_BASE)
+		return strerrordesc_np(-err) ? strerrordesc_np(-err) : "unknown error";
+	return "unknown error";
+}
+
+const char *tv_fault_name(uint32_t vector)
+{
+	static const char *const names[32] = {
+		[0] = "#DE (divide error)", [1] = "#DB (debug)", [2] = "NMI",
+		[3] = "#BP (breakpoint)", [4] = "#OF (overflow)", [5] = "#BR (bound range)",
+		[6] = "#UD (invalid opcode)", [7] = "#NM (device not available)",
+		[8] = "#DF (double fault)", [10] = "#TS (invalid TSS)",
+		[11] = "#NP (segment not present)", [12] = "#SS (stack fault)",
+		[13] = "#GP (general protection)", [14] = "#PF (page fault)",
+		[16] = "#MF (x87 floating point)", [17] = "#AC (alignment check)",
+		[18] = "#MC (machine check)", [19] = "#XM (SIMD floating point)",
+		[20] = "#VE (virtualization)", [21] = "#CP (control protection)",
+	};
+
+	switch (vector) {
+	case TV_FAULT_BAD_HYPERCALL:
+		return "bad hypercall";
+	case TV_FAULT_MEMORY:
+		return "memory not its own";
+	case TV_FAULT_INSTRUCTION:
+		return "instruction not allowed";
+	}
+	if (vector < 32 && names[vector])
+		return names[vector];
+	return "unknown fault";
+}
