@@ -1,0 +1,529 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The PAL SDK and libtrustvisor as a user gets them: `make install` into a
+# temporary prefix, then everything from a directory outside the repo with
+# the installed tools only.  PALs are built with the installed tvpal-cc,
+# checked by tvctl and by an independent parse of the file, and run by
+# pal_emu (selftests/sdk/pal_emu.c), which sets a call up as the monitor
+# does.  Applications link libtrustvisor through pkg-config; without
+# /dev/trustvisor they must fail with the library's message.  Prints TAP.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+repo=$(pwd)
+. selftests/tap.sh
+O_ARG=${O:-build}
+O=$O_ARG
+case $O in /*) ;; *) O=$repo/$O ;; esac
+emu=$O/selftests/sdk/pal_emu
+pack_asan=$O/asan/userspace/sdk/tvpal-pack
+CC=${CC:-cc}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+# A space in the path: every tool must quote what it is handed.
+work="$tmp/work dir"
+mkdir -p "$work" "$tmp/tmpdir"
+# tvpal-cc's temporary files go here, so the test can see none are left.
+export TMPDIR=$tmp/tmpdir
+echo "TAP version 13"
+
+# Output of a command, its status in $rc.
+run() {
+	out=$("$@" 2>&1)
+	rc=$?
+}
+# ok if the last run() failed with a message containing $1 (and said so once).
+failed_with() {
+	if [ $rc -ne 0 ] && grep -qF -- "$1" <<<"$out"; then
+		ok 0 "$2"
+	else
+		printf '%s\n' "$out" | head -5 | sed 's/^/# /'
+		ok 1 "$2 (exit $rc, wanted a failure saying \"$1\")"
+	fi
+}
+u32() { od -An -tu4 -j"$2" -N4 -- "$1" | tr -d ' '; }
+u64() { od -An -tu8 -j"$2" -N8 -- "$1" | tr -d ' '; }
+# Writes a little-endian value into a file: poke FILE OFFSET PACK VALUE.
+poke() {
+	perl -e 'open(my $f, "+<", $ARGV[0]) or die; seek($f, $ARGV[1], 0);
+		print $f pack($ARGV[2], oct($ARGV[3]));' "$@"
+}
+# Makes the make of the enclosing check-unit invisible to the nested one.
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$repo" O="$O_ARG" "$@"
+}
+
+# --- install ------------------------------------------------------------------
+run mk install PREFIX="$prefix"
+[ $rc -eq 0 ] || { printf '%s\n' "$out" | tail -5 | sed 's/^/# /'; bail "make install failed"; }
+ok 0 "make install PREFIX=<tmp>"
+files="bin/tvctl bin/tvpal-cc include/libtrustvisor.h include/trustvisor/pal.h
+	include/trustvisor/pal_abi.h lib/libtrustvisor.a lib/libtrustvisor.so
+	lib/libtrustvisor.so.0 lib/pkgconfig/libtrustvisor.pc lib/trustvisor/sdk/pal_start.o
+	lib/trustvisor/sdk/string.o lib/trustvisor/sdk/pal.lds lib/trustvisor/sdk/tvpal-pack"
+missing=
+for f in $files; do [ -e "$prefix/$f" ] || missing="$missing $f"; done
+ok "$([ -z "$missing" ]; echo $?)" "installed: every file${missing:+ (missing:$missing)}"
+so=$(readlink "$prefix/lib/libtrustvisor.so.0")
+soname=$(readelf -d "$prefix/lib/$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+ok "$([ "$(readlink "$prefix/lib/libtrustvisor.so")" = libtrustvisor.so.0 ] &&
+	[ -f "$prefix/lib/$so" ] && [ "$soname" = libtrustvisor.so.0 ]; echo $?)" \
+	"libtrustvisor.so -> .so.0 -> $so, soname $soname"
+exports=$(nm -D --defined-only "$prefix/lib/$so" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' |
+	sort | tr '\n' ' ')
+want="tv_fault_name tv_pal_call tv_pal_fault tv_pal_image_reason tv_pal_img_strerror tv_pal_load "
+want+="tv_pal_load_file tv_pal_measurement tv_pal_unload tv_strerror "
+ok "$([ "$exports" = "$want" ]; echo $?)" "the .so exports exactly the API ($exports)"
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+pc() { pkg-config "$@" libtrustvisor | sed 's/ *$//'; }
+ok "$([ "$(pc --variable=prefix)" = "$prefix" ] && [ "$(pc --cflags)" = "-I$prefix/include" ] &&
+	[ "$(pc --libs)" = "-L$prefix/lib -ltrustvisor" ]; echo $?)" \
+	"pkg-config: prefix substituted, Cflags -I\${includedir}, Libs -L\${libdir} -ltrustvisor"
+run mk install PREFIX=/opt/tv DESTDIR="$tmp/dest"
+ok "$([ $rc -eq 0 ] && [ -x "$tmp/dest/opt/tv/bin/tvpal-cc" ] &&
+	grep -qx 'prefix=/opt/tv' "$tmp/dest/opt/tv/lib/pkgconfig/libtrustvisor.pc"; echo $?)" \
+	"DESTDIR: files under DESTDIR/PREFIX, the .pc names PREFIX"
+run mk uninstall PREFIX=/opt/tv DESTDIR="$tmp/dest"
+left=$(find "$tmp/dest" -type f -o -type l)
+ok "$([ $rc -eq 0 ] && [ -z "$left" ]; echo $?)" "make uninstall removes every installed file"
+ok "$(cmp -s "$repo/lib/pal_image.h" "$repo/lib/pal_image.h" &&
+	diff <(grep -oE '^\s*TV_PAL_IMG_[A-Z_]+' "$repo/lib/pal_image.h" | tr -d ' \t') \
+	<(grep -oE '^\s*TV_PAL_IMG_[A-Z_]+' "$prefix/include/libtrustvisor.h" | tr -d ' \t') \
+	>/dev/null; echo $?)" "libtrustvisor.h's TV_PAL_IMG_* are lib/pal_image.h's, in order"
+
+tvctl=$prefix/bin/tvctl
+tvcc=$prefix/bin/tvpal-cc
+cd "$work" || bail "no work directory"
+
+# --- the hello example --------------------------------------------------------
+cp "$repo/userspace/examples/hello/hello.c" "$repo/userspace/examples/hello/app.c" .
+run "$tvcc" -Wall -Wextra -Werror -o hello.pal hello.c
+ok "$([ $rc -eq 0 ] && [ -s hello.pal ]; echo $?)" "tvpal-cc builds the hello example"
+[ $rc -eq 0 ] || printf '%s\n' "$out" | head -5 | sed 's/^/# /'
+ok "$([ "$("$tvctl" measure hello.pal)" = "$(sha256sum hello.pal | cut -d' ' -f1)" ]; echo $?)" \
+	"tvctl measure hello.pal = sha256sum"
+
+# The layout, parsed here from the bytes (pal_abi.h), not by the checker.
+layout_ok() {
+	local f=$1 nr end i va msz fsz fl prev=0 data=0 x=0
+	[ "$(head -c 8 "$f" | od -An -c | tr -d ' ')" = 'TVPAL01\0' ] || return 1
+	[ "$(u32 "$f" 8)" = 1 ] && [ "$(u32 "$f" 12)" = 56 ] && [ "$(u32 "$f" 20)" = 3 ] || return 1
+	nr=$(u32 "$f" 16)
+	[ "$nr" -ge 1 ] && [ "$nr" -le 16 ] || return 1
+	for ((i = 0; i < nr; i++)); do
+		va=$(u64 "$f" $((56 + 32 * i)))
+		msz=$(u64 "$f" $((64 + 32 * i)))
+		fsz=$(u64 "$f" $((72 + 32 * i)))
+		fl=$(u32 "$f" $((80 + 32 * i)))
+		((va % 4096 == 0 && msz % 4096 == 0 && msz > 0 && fsz <= msz)) || return 1
+		((va >= 0x10000000 && va + msz <= 0x10100000 && va >= prev)) || return 1
+		((fl & 1)) && ! (((fl & 6) == 6)) || return 1
+		((i == 0 ? va == 0x10000000 && fl == 5 : 1)) || return 1
+		((fl & 4)) && x=$((x + 1))
+		prev=$((va + msz))
+		data=$((data + fsz))
+	done
+	[ "$x" -eq 1 ] && [ "$(u64 "$f" 24)" = $((0x10000000)) ] || return 1
+	[ "$(stat -c %s "$f")" -eq $((56 + 32 * nr + data)) ]
+}
+ok "$(layout_ok hello.pal; echo $?)" \
+	"hello.pal: magic, ISA v3, code first at 0x10000000 r-x with the entry, W^X, exact length"
+ok "$("$tvctl" inspect hello.pal | grep -qE '^  0 0x10000000-0x10001000 r-x' &&
+	! "$tvctl" inspect hello.pal | grep -qE ' .wx '; echo $?)" "tvctl inspect: r-x code first, no wx"
+# pal_emu needs an x86-64-v3 CPU and the PAL's addresses free: else skip.
+run "$emu" --cmd 41 hello.pal
+emu_skip=
+[ $rc -eq 4 ] && emu_skip=$out
+eok() {
+	if [ -n "$emu_skip" ]; then
+		n=$((n + 1))
+		echo "ok $n $2 # SKIP ${emu_skip#\# }"
+	else
+		ok "$1" "$2"
+	fi
+}
+eok "$([ "$out" = $'status 42\noutput 18 bytes\noutput "hello from the PAL"' ]; echo $?)" \
+	"hello.pal runs: status cmd + 1, \"hello from the PAL\""
+run "$emu" --cap 4 hello.pal
+eok "$([ "$out" = $'status -1\noutput 0 bytes\noutput ""' ]; echo $?)" \
+	"tv_exit: status -1, no output even though out was 4 bytes"
+
+# --- a PAL using the whole programming model ----------------------------------
+cat >features.c <<'EOF'
+#include <trustvisor/pal.h>
+
+static uint32_t calls = 7;		/* .data */
+static unsigned char scratch[3 * 4096];	/* .bss, several pages */
+static float v[1024];
+static const char tag[] = "ok:";	/* .rodata */
+
+/* -O3 -march=x86-64-v3 vectorizes this with AVX. */
+static __attribute__((noinline)) float dot(const float *a, const float *b, int n)
+{
+	float s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	size_t n = strlen(tag);
+	char *o = out;
+
+	for (int i = 0; i < 1024; i++)
+		v[i] = (float)(i % 7);
+	for (size_t i = 0; i < sizeof(scratch); i++)
+		if (scratch[i])
+			return -100;	/* bss not zero */
+	memset(scratch, 0xab, sizeof(scratch));
+	if (calls != 7 || n + in_len > *out_len)
+		return -101;
+	calls++;
+	memcpy(o, tag, n);
+	memcpy(o + n, in, in_len);
+	memmove(o + 1, o, n + in_len);	/* overlapping: "oo" then the rest */
+	if (memcmp(o, "ook:", 4))
+		return -102;
+	*out_len = n + in_len + 1;
+	return (int32_t)dot(v, v, 1024) + (int32_t)cmd;
+}
+EOF
+run "$tvcc" -O3 -Wall -Wextra -Werror --elf features.elf -o features.pal features.c
+ok "$([ $rc -eq 0 ] && layout_ok features.pal; echo $?)" \
+	"a PAL with data, bss, rodata, memcpy/memmove/memcmp/strlen, -O3 builds, layout holds"
+ok "$(objdump -d features.elf | grep -q ymm; echo $?)" \
+	"its float loop uses AVX (x86-64-v3, -O3 passed through)"
+ok "$("$tvctl" inspect features.pal | grep -qE '^  2 0x10002000-0x10007000 rw- memsz 20480 filesz 4$'; echo $?)" \
+	"data + bss: one rw- section, memsz rounded to pages, filesz only the data"
+printf 'abc' >in.bin
+run "$emu" --cmd 1 --in in.bin features.pal
+eok "$([ "$out" = $'status 13288\noutput 7 bytes\noutput "ook:abc"' ]; echo $?)" \
+	"features.pal runs: zeroed bss, data, AVX dot product, input, output"
+
+# --- the runtime's contract ----------------------------------------------------
+cat >align.c <<'EOF'
+#include <trustvisor/pal.h>
+/* (RSP + 8) % 16 at the entry of a function: 0 as the SysV ABI wants. */
+__attribute__((naked)) int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out,
+					size_t *out_len)
+{
+	asm("lea 8(%rsp), %rax\n\tand $15, %eax\n\tret");
+}
+EOF
+run "$tvcc" -o align.pal align.c
+run "$emu" --cap 16 align.pal
+eok "$([ "$out" = $'status 0\noutput 16 bytes\noutput "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"' ]; echo $?)" \
+	"pal_main entered with the stack 16-byte aligned; out_len starts at the capacity"
+run "$emu" --cap 0 --rsp-skew 8 align.pal
+eok "$([ "$out" = $'status 0\noutput 0 bytes\noutput ""' ]; echo $?)" \
+	"still aligned if the monitor's RSP were 8 off (the entry realigns)"
+cat >overflow.c <<'EOF'
+#include <trustvisor/pal.h>
+static int depth(int n)
+{
+	volatile char buf[1024];
+
+	buf[0] = (char)n;
+	return n ? depth(n - 1) + buf[0] : 0;
+}
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	*out_len = 0;
+	return depth((int)cmd);
+}
+EOF
+cat >badout.c <<'EOF'
+#include <trustvisor/pal.h>
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	*out_len += cmd;	/* more than the capacity: the monitor's to refuse */
+	return 0;
+}
+EOF
+cat >wcode.c <<'EOF'
+#include <trustvisor/pal.h>
+static const char ro[] = "constant";
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	if (cmd == 1)
+		*(volatile char *)(uintptr_t)pal_main = 0;	/* code */
+	if (cmd == 2)
+		*(volatile char *)(uintptr_t)ro = 0;		/* rodata */
+	if (cmd == 3)
+		*(volatile char *)(uintptr_t)in = 0;		/* the input */
+	*out_len = 0;
+	return ro[0];
+}
+EOF
+run "$tvcc" -O1 -o overflow.pal overflow.c
+run "$emu" --cmd 10 overflow.pal
+r1=$out
+run "$emu" --cmd 1000 overflow.pal
+eok "$([ "$r1" = $'status 55\noutput 0 bytes\noutput ""' ] && [ $rc -eq 3 ] &&
+	grep -qE '^fault Segmentation fault at RIP 0x1000[0-9a-f]{4} addr 0x2ffef' <<<"$out"; echo $?)" \
+	"recursion within 64 KiB runs; beyond it faults on the guard page ($out)"
+run "$tvcc" -o badout.pal badout.c
+run "$emu" --cmd 1 --cap 8 badout.pal
+eok "$([ $rc -eq 3 ] && grep -q 'output 9 bytes, capacity 8' <<<"$out"; echo $?)" \
+	"out_len reaches the exit hypercall unclamped (the monitor terminates the PAL)"
+run "$tvcc" -o wcode.pal wcode.c
+res=
+for c in 0 1 2 3; do
+	run "$emu" --cmd $c wcode.pal
+	res="$res $rc"
+done
+eok "$([ "$res" = " 0 3 3 3" ]; echo $?)" \
+	"W^X for real: writes to code, rodata and input fault (exits:$res)"
+
+# --- building: several sources, flags, options ----------------------------------
+mkdir -p inc
+echo '#define GREETING "multi"' >inc/greet.h
+cat >main.c <<'EOF'
+#include <trustvisor/pal.h>
+#include "greet.h"
+int32_t helper(uint32_t x);
+int32_t asm_answer(void);
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	size_t n = strlen(GREETING);
+
+	memcpy(out, GREETING, n);
+	*out_len = n;
+	return helper(cmd) + asm_answer() + EXTRA;
+}
+EOF
+echo 'int helper(unsigned int x) { return (int)x * 2; }' >helper.c
+printf '\t.text\n\t.globl asm_answer\nasm_answer:\n\tmovl $1000, %%eax\n\tret\n' >answer.S
+run "$tvcc" -O0 -g -Iinc -DEXTRA=5 -o multi.pal main.c helper.c answer.S
+r=$rc
+run "$emu" --cmd 3 multi.pal
+eok "$([ $r -eq 0 ] && [ "$out" = $'status 1011\noutput 5 bytes\noutput "multi"' ]; echo $?)" \
+	"three sources (C and .S), -O0 -g -I -D passed through"
+run "$tvcc" --stack 8192 -o small.pal hello.c
+ok "$([ $rc -eq 0 ] && [ "$(u64 small.pal 32)" = 8192 ]; echo $?)" "--stack 8192 in the header"
+run "$tvcc" --stack 69632 -o big.pal hello.c
+failed_with "stack size is not a multiple of 4 KiB between 4 KiB and 64 KiB" \
+	"--stack 68 KiB refused with the reason"
+ok "$([ ! -e big.pal ]; echo $?)" "  and no big.pal"
+"$tvcc" -o again.pal hello.c
+ok "$(cmp -s hello.pal again.pal; echo $?)" "the same source gives the same image (measurement)"
+"$O/userspace/sdk/bin/tvpal-cc" -o tree.pal hello.c
+mkdir -p links && ln -sf "$tvcc" links/tvpal-cc
+links/tvpal-cc -o link.pal hello.c
+ok "$(cmp -s hello.pal tree.pal && cmp -s hello.pal link.pal; echo $?)" \
+	"the build tree's tvpal-cc and a symlink to the installed one give the same image"
+
+# --- refusals ------------------------------------------------------------------
+cat >undef.c <<'EOF'
+#include <trustvisor/pal.h>
+int printf(const char *fmt, ...);
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	return printf("%u", cmd);
+}
+EOF
+cp hello.pal undef.pal
+run "$tvcc" -o undef.pal undef.c
+failed_with "tvpal-cc: undefined: printf (a PAL has only pal.h's functions" \
+	"an undefined function: refused, named, in one line"
+ok "$([ ! -e undef.pal ] && [ "$(grep -c . <<<"$out")" -eq 1 ]; echo $?)" \
+	"  no output file left (an older one removed too), one line"
+echo 'int f(void) { return 1; }' >nomain.c
+run "$tvcc" -o nomain.pal nomain.c
+failed_with "no pal_main defined" "no pal_main: refused"
+cat >ctor.c <<'EOF'
+#include <trustvisor/pal.h>
+static int x;
+__attribute__((constructor)) static void init(void) { x = 1; }
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	return x;
+}
+EOF
+run "$tvcc" -o ctor.pal ctor.c
+failed_with "a PAL has no constructors or destructors" "a constructor: refused, not dropped"
+printf '#include <trustvisor/pal.h>\nstatic __thread int t;\nint32_t pal_main(uint32_t c, const void *i, size_t l, void *o, size_t *ol) { return t++; }\n' >tls.c
+run "$tvcc" -o tls.pal tls.c
+failed_with "a PAL has no thread-local storage" "thread-local storage: refused"
+printf '#include <stdio.h>\n' >std.c
+run "$tvcc" -o std.pal std.c
+failed_with "std.c: compilation failed" "no libc headers (<stdio.h>): compilation fails"
+run "$tvcc" hello.c
+failed_with "no output named (-o NAME.pal)" "no -o: refused"
+ok "$(grep -q '^usage: tvpal-cc' <<<"$out"; echo $?)" "  with the usage"
+run "$tvcc" -o x.pal
+failed_with "no source files" "no sources: refused"
+ok "$(grep -q '^usage: tvpal-cc' <<<"$out"; echo $?)" "  with the usage"
+run "$tvcc" -o x.pal notes.txt
+failed_with "notes.txt: not a C or assembly source" "a non-source argument: refused"
+run "$tvcc" -c hello.c
+failed_with "-c: not supported" "-c: refused"
+ok "$([ -z "$(ls -A "$TMPDIR")" ]; echo $?)" "no temporary files left behind by any run"
+
+# --- tvpal-pack on hostile ELFs --------------------------------------------------
+pack=$prefix/lib/trustvisor/sdk/tvpal-pack
+# features.elf has 3 PT_LOADs (code, rodata, data+bss); header fields at
+# pal.lds offsets: e_type 16, e_entry 24, e_phoff 32; phdr i at 64 + 56 i:
+# p_type +0, p_flags +4, p_offset +8, p_vaddr +16, p_filesz +32, p_memsz +40.
+hostile() {
+	cp features.elf "h-$1.elf"
+	[ -n "$2" ] && poke "h-$1.elf" "$2" "$3" "$4"
+}
+cases=(
+	"wx|$((64 + 4))|V|7|segment 0 at 0x10000000 is writable and executable"
+	"entry|24|Q<|0x10001000|entry point 0x10001000: the entry point is not in an executable section"
+	"window|$((64 + 112 + 16))|Q<|0x20000000|a section lies outside the PAL's section window"
+	"toobig|$((64 + 112 + 40))|Q<|0x200000|code and data exceed 1 MiB"
+	"wrap|$((64 + 112 + 40))|Q<|0xfffffffffffff000|wraps around the address space"
+	"pie|16|v|3|a position-independent executable"
+	"dynamic|$((64 + 56))|V|2|has a dynamic segment"
+	"tls|$((64 + 56))|V|7|uses thread-local storage"
+	"interp|$((64 + 56))|V|3|asks for a dynamic loader"
+	"offset|$((64 + 8))|Q<|0x7fffffff|segment 0's bytes lie outside the file"
+	"phoff|32|Q<|0xfffffffffffffff0|program header table outside the file"
+	"class|4|C|1|not a 64-bit ELF"
+	"machine|18|v|3|not an x86-64 ELF"
+	"align|$((64 + 56 + 16))|Q<|0x10001010|is not page aligned"
+	"overlap|$((64 + 40))|Q<|0x1800|sections overlap or are not sorted by address"
+	"filesz|$((64 + 56 + 32))|Q<|0x2000|more file bytes (8192) than memory"
+	"phnum|56|v|0|no program headers"
+)
+asan_bad=
+for c in "${cases[@]}"; do
+	IFS='|' read -r name off fmt val msg <<<"$c"
+	hostile "$name" "$off" "$fmt" "$val"
+	run "$pack" -o "h-$name.pal" "h-$name.elf"
+	failed_with "$msg" "tvpal-pack refuses an ELF: $name"
+	run "$pack_asan" -o "h-$name.pal" "h-$name.elf"
+	if [ $rc -ne 1 ] || [ -e "h-$name.pal" ] || grep -q Sanitizer <<<"$out"; then
+		printf '%s\n' "$out" | grep -m3 . | sed 's/^/# /'
+		asan_bad="$asan_bad $name"
+	fi
+done
+ok "$([ -z "$asan_bad" ]; echo $?)" \
+	"tvpal-pack built with ASan+UBSan refuses each cleanly${asan_bad:+ (not:$asan_bad)}"
+head -c 100 features.elf >h-trunc.elf
+run "$pack" -o h-trunc.pal h-trunc.elf
+failed_with "program header table outside the file" "tvpal-pack refuses a truncated ELF"
+echo "not an ELF" >h-text.elf
+run "$pack" -o h-text.pal h-text.elf
+failed_with "not an ELF file" "tvpal-pack refuses a text file"
+$CC -static -o h-static.elf -x c - <<<'int main(void) { return 0; }' 2>/dev/null
+run "$pack" -o h-static.pal h-static.elf
+failed_with "relocations to apply at run time" "tvpal-pack refuses a static glibc program (IRELATIVE)"
+ok "$([ -z "$(ls h-*.pal 2>/dev/null)" ] && [ -z "$(ls -a | grep -E '\.pal\.')" ]; echo $?)" \
+	"tvpal-pack left no output and no temporary file for any refused ELF"
+
+# --- applications through pkg-config ----------------------------------------------
+run $CC -static -Wall -Wextra -Werror -o app-static app.c \
+	$(pkg-config --cflags --libs --static libtrustvisor)
+ok $rc "app.c links static with pkg-config --static"
+run $CC -Wall -Wextra -Werror -o app-shared app.c $(pkg-config --cflags --libs libtrustvisor)
+ok "$([ $rc -eq 0 ] && LD_LIBRARY_PATH=$prefix/lib ldd ./app-shared | grep -q "libtrustvisor.so.0 => $prefix/lib/"; echo $?)" \
+	"app.c links shared: needs libtrustvisor.so.0"
+if [ -e /dev/trustvisor ]; then
+	tap_skip() { n=$((n + 1)); echo "ok $n $1 # SKIP /dev/trustvisor exists here"; }
+	tap_skip "static app without the device"
+	tap_skip "shared app without the device"
+	tap_skip "tvctl run without the device"
+else
+	run ./app-static hello.pal
+	failed_with "app: loading hello.pal: No such file or directory" \
+		"static app without the device: tv_pal_load's -ENOENT via tv_strerror"
+	run env LD_LIBRARY_PATH="$prefix/lib" ./app-shared hello.pal
+	failed_with "app: loading hello.pal: No such file or directory" \
+		"shared app without the device: the same"
+	run "$tvctl" run hello.pal --cmd 1
+	failed_with "tvctl: run: load hello.pal: No such file or directory (no /dev/trustvisor" \
+		"tvctl run without the device: one line naming it"
+fi
+
+cat >api.c <<'EOF'
+/* What the library decides without the device. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libtrustvisor.h>
+
+int main(int argc, char **argv)
+{
+	static unsigned char buf[2 << 20];
+	struct tv_pal *pal = (struct tv_pal *)1;
+	struct tv_pal_fault_info fi;
+	size_t len;
+	int e, own[] = { TV_ERR_PAL_FAULT, TV_ERR_PAL_KILLED, TV_ERR_PAL_GONE };
+	FILE *f = fopen(argv[1], "rb");
+
+	if (argc != 3 || !f)
+		return 2;
+	len = fread(buf, 1, sizeof(buf), f);
+	e = tv_pal_load(buf, len, &pal);
+	printf("load %d %s pal %s\n", e, e == -ENOEXEC ? "ENOEXEC" : "?", pal ? "set" : "NULL");
+	printf("reason %s\n", tv_pal_img_strerror(tv_pal_image_reason(buf, len)));
+	e = tv_pal_load_file(argv[1], &pal);
+	printf("load_file %s\n", e == -ENOEXEC ? "ENOEXEC" : "?");
+	printf("missing %s\n", tv_pal_load_file(argv[2], &pal) == -ENOENT ? "ENOENT" : "?");
+	printf("null %d %d %d %d\n", tv_pal_load(buf, len, NULL) == -EINVAL,
+	       tv_pal_load(NULL, 0, &pal) == -ENOEXEC,
+	       tv_pal_call(NULL, 0, NULL, 0, NULL, NULL, NULL) == -EINVAL,
+	       tv_pal_fault(NULL, &fi) == -EINVAL);
+	for (int i = 0; i < 3; i++) {
+		int clash = 0;
+
+		for (int j = 1; j < 4096; j++)
+			clash |= !strcmp(tv_strerror(own[i]), tv_strerror(-j));
+		printf("own %d %s%s\n", -own[i] - TV_ERR_BASE, tv_strerror(own[i]),
+		       clash ? " CLASH" : "");
+	}
+	printf("errno %s\n", tv_strerror(-EBUSY));
+	printf("fault %s | %s\n", tv_fault_name(14), tv_fault_name(TV_FAULT_MEMORY));
+	tv_pal_unload(NULL);
+	return 0;
+}
+EOF
+head -c 200 hello.pal >broken.pal
+run $CC -static -Wall -Wextra -Werror -o api api.c $(pkg-config --cflags --libs --static libtrustvisor)
+ok $rc "a program using the whole API builds against the installed header"
+run ./api broken.pal no-such.pal
+want='load -8 ENOEXEC pal NULL
+reason file length is not header + section table + section bytes
+load_file ENOEXEC
+missing ENOENT
+null 1 1 1 1
+own 1 the PAL was terminated by a fault
+own 2 the PAL was killed
+own 3 the PAL is no longer loaded (it faulted or was killed)
+errno Device or resource busy
+fault #PF (page fault) | memory not its own'
+ok "$([ "$out" = "$want" ]; echo $?)" \
+	"a malformed image: -ENOEXEC and its reason without the device; own codes apart from errno"
+[ "$out" = "$want" ] || diff <(echo "$want") <(echo "$out") | sed 's/^/# /'
+run "$tvctl" run broken.pal
+failed_with "tvctl: run: broken.pal: not a valid PAL image: file length is not" \
+	"tvctl run refuses a malformed image with the reason"
+run "$tvctl" measure broken.pal
+failed_with "tvctl: measure: broken.pal: not a valid PAL image" \
+	"tvctl measure refuses a malformed PAL image"
+head -c 4096 /dev/zero >monitor.bin
+ok "$([ "$("$tvctl" measure monitor.bin)" = "$(sha256sum monitor.bin | cut -d' ' -f1)" ]; echo $?)" \
+	"tvctl measure of a non-PAL file: its SHA-256, as before"
+
+# --- tvctl's usage ---------------------------------------------------------------
+run "$tvctl" --help
+ok "$([ $rc -eq 0 ] && for c in status 'cpu N' 'measure FILE' 'inspect PAL' \
+	'run PAL [--cmd N] [--in FILE] [--out FILE]'; do grep -qF "  $c" <<<"$out" || exit 1; done; echo $?)" \
+	"tvctl --help lists every command with its arguments"
+run "$tvctl"
+r1=$rc
+run "$tvctl" run
+ok "$([ $r1 -eq 2 ] && [ $rc -eq 2 ] && grep -q 'no PAL image named' <<<"$out"; echo $?)" \
+	"tvctl without a command, run without a PAL: usage, exit 2"
+run "$tvctl" run hello.pal --cmd x
+failed_with "--cmd 'x' is not a 32-bit number" "tvctl run --cmd checks its number"
+
+echo "1..$n"
