@@ -303,6 +303,35 @@ r=$rc
 run "$emu" --cmd 3 multi.pal
 eok "$([ $r -eq 0 ] && [ "$out" = $'status 1011\noutput 5 bytes\noutput "multi"' ]; echo $?)" \
 	"three sources (C and .S), -O0 -g -I -D passed through"
+cat >headers.c <<'EOF'
+#include <trustvisor/pal.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <float.h>
+#include <immintrin.h>
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	float f[8];
+	bool b = cmd < INT_MAX && FLT_MAX > 0 && CHAR_BIT == 8;
+
+	_mm256_storeu_ps(f, _mm256_mul_ps(_mm256_set1_ps(2.0f), _mm256_set1_ps(3.0f)));
+	*out_len = 0;
+	return b + (int)f[7];
+}
+EOF
+run "$tvcc" -Wall -Wextra -o headers.pal headers.c
+r=$rc
+run "$emu" headers.pal
+eok "$([ $r -eq 0 ] && [ "$(head -1 <<<"$out")" = "status 7" ]; echo $?)" \
+	"the compiler's freestanding headers work: <limits.h>, <float.h>, <immintrin.h>, ..."
+if command -v clang >/dev/null; then
+	run env TVPAL_CC=clang "$tvcc" -Wall -o clang.pal hello.c
+	r=$rc
+	run "$emu" --cmd 6 clang.pal
+	eok "$([ $r -eq 0 ] && [ "$(head -1 <<<"$out")" = "status 7" ]; echo $?)" \
+		"TVPAL_CC=clang builds a working PAL"
+fi
 run "$tvcc" --stack 8192 -o small.pal hello.c
 ok "$([ $rc -eq 0 ] && [ "$(u64 small.pal 32)" = 8192 ]; echo $?)" "--stack 8192 in the header"
 run "$tvcc" --stack 69632 -o big.pal hello.c

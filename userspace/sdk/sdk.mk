@@ -24,7 +24,11 @@ TVPAL_PACK_ASAN := $(O)/asan/userspace/sdk/tvpal-pack
 # tables (no runtime behind them), no CET (the monitor does not enable it
 # for PALs), and the ISA level the image header declares (TV_PAL_ISA_V3).
 # Sections per function and object let the link drop what is unused.
-PAL_CFLAGS := -ffreestanding -nostdinc -fno-pie -fno-stack-protector \
+# -nostdinc leaves only the compiler's own headers.  Two of GCC's still
+# reach for libc's, so their guards are set: <limits.h> then defines every C
+# limit itself, and <immintrin.h> skips <mm_malloc.h> (a PAL has no malloc).
+PAL_CFLAGS := -ffreestanding -nostdinc -D_LIBC_LIMITS_H_ -D_MM_MALLOC_H_INCLUDED -fno-pie \
+	-fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fcf-protection=none -march=x86-64-v3 -mtune=generic \
 	-ffunction-sections -fdata-sections
 # Static and at a fixed address; --orphan-handling=error: pal.lds must name
