@@ -50,7 +50,7 @@ enum tv_pal_img_err {
 	TV_PAL_IMG_ALIGN,		/* a section's address or size is not page aligned */
 	TV_PAL_IMG_RANGE,		/* a section outside the sections window */
 	TV_PAL_IMG_ORDER,		/* sections overlap or are not sorted by address */
-	TV_PAL_IMG_FLAGS,		/* unknown flags, not readable, or writable and executable */
+	TV_PAL_IMG_FLAGS,		/* unknown flags, not readable, or W and X */
 	TV_PAL_IMG_FILESZ,		/* a section's file bytes exceed its memory size */
 	TV_PAL_IMG_TOO_BIG,		/* code + data beyond the 1 MiB window */
 	TV_PAL_IMG_LENGTH,		/* the file is not exactly header + table + section bytes */

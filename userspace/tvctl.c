@@ -246,7 +246,8 @@ static long read_input(const char *path, void *buf, size_t cap)
 			break;
 		got += n;
 		if (got > cap) {
-			fprintf(stderr, "tvctl: run: --in %s: more than %zu bytes, the PAL's limit\n",
+			fprintf(stderr,
+				"tvctl: run: --in %s: more than %zu bytes, the PAL's limit\n",
 				path, cap);
 			close(fd);
 			return -1;

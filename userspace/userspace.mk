@@ -27,14 +27,15 @@ $(LIBTV_A): $(LIBTV_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 $(LIBTV_SO): $(LIBTV_OBJS) userspace/lib/libtrustvisor.map
-	$(CC) -shared -Wl,-soname,$(LIBTV_SONAME) -Wl,--version-script=userspace/lib/libtrustvisor.map \
+	$(CC) -shared -Wl,-soname,$(LIBTV_SONAME) \
+		-Wl,--version-script=userspace/lib/libtrustvisor.map \
 		-Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(LIBTV_OBJS)
 	ln -sfn $(notdir $@) $(LIBTV_O)/$(LIBTV_SONAME)
 	ln -sfn $(LIBTV_SONAME) $(LIBTV_O)/libtrustvisor.so
 
 # tvctl: static, so it also runs in the test initramfs.
-$(TVCTL): userspace/tvctl.c include/uapi/trustvisor.h include/libtrustvisor.h lib/sha256.c lib/ct.c \
-		$(LIBTV_A)
+$(TVCTL): userspace/tvctl.c include/uapi/trustvisor.h include/libtrustvisor.h lib/sha256.c \
+		lib/ct.c $(LIBTV_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -static -o $@ userspace/tvctl.c lib/sha256.c lib/ct.c $(LIBTV_A)
 
@@ -71,7 +72,8 @@ uninstall:
 		$(INSTALL_ROOT)/include/libtrustvisor.h $(INSTALL_ROOT)/include/trustvisor/pal.h \
 		$(INSTALL_ROOT)/include/trustvisor/pal_abi.h $(INSTALL_ROOT)/lib/libtrustvisor.a \
 		$(INSTALL_ROOT)/lib/$(notdir $(LIBTV_SO)) $(INSTALL_ROOT)/lib/$(LIBTV_SONAME) \
-		$(INSTALL_ROOT)/lib/libtrustvisor.so $(INSTALL_ROOT)/lib/pkgconfig/libtrustvisor.pc \
+		$(INSTALL_ROOT)/lib/libtrustvisor.so \
+		$(INSTALL_ROOT)/lib/pkgconfig/libtrustvisor.pc \
 		$(INSTALL_SDK)/pal_start.o $(INSTALL_SDK)/string.o $(INSTALL_SDK)/pal.lds \
 		$(INSTALL_SDK)/tvpal-pack
 	-rmdir $(INSTALL_SDK) $(INSTALL_ROOT)/lib/trustvisor $(INSTALL_ROOT)/include/trustvisor \

@@ -155,8 +155,8 @@ static void image_cases(void)
 	     FIX);
 	CASE(TV_PAL_IMG_NSECTIONS, "17 sections", h.nr_sections = 17;
 	     for (int i = 0; i < 17; i++)
-		s[i] = (struct tv_pal_section){ BASE + i * PAGE, PAGE, 1, TV_PAL_SEC_R | TV_PAL_SEC_X,
-						0 };
+		s[i] = (struct tv_pal_section){ BASE + i * PAGE, PAGE, 1,
+						TV_PAL_SEC_R | TV_PAL_SEC_X, 0 };
 	     file_len = sizeof(h) + 17 * (sizeof(s[0]) + 1));
 }
 

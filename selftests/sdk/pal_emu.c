@@ -159,9 +159,11 @@ static void print_output(const unsigned char *p, uint64_t n)
 	if (n > 256)
 		return;		/* the byte count says enough */
 	printf("output \"");
-	for (uint64_t i = 0; i < n; i++)
-		printf(p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\' ? "%c" : "\\x%02x",
-		       p[i]);
+	for (uint64_t i = 0; i < n; i++) {
+		int plain = p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\';
+
+		printf(plain ? "%c" : "\\x%02x", p[i]);
+	}
 	printf("\"\n");
 }
 

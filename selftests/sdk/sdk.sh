@@ -71,8 +71,8 @@ soname=$(readelf -d "$prefix/lib/$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 ok "$([ "$(readlink "$prefix/lib/libtrustvisor.so")" = libtrustvisor.so.0 ] &&
 	[ -f "$prefix/lib/$so" ] && [ "$soname" = libtrustvisor.so.0 ]; echo $?)" \
 	"libtrustvisor.so -> .so.0 -> $so, soname $soname"
-exports=$(nm -D --defined-only "$prefix/lib/$so" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' |
-	sort | tr '\n' ' ')
+exports=$(nm -D --defined-only "$prefix/lib/$so" |
+	awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort | tr '\n' ' ')
 want="tv_fault_name tv_pal_call tv_pal_fault tv_pal_image_reason tv_pal_img_strerror tv_pal_load "
 want+="tv_pal_load_file tv_pal_measurement tv_pal_unload tv_strerror "
 ok "$([ "$exports" = "$want" ]; echo $?)" "the .so exports exactly the API ($exports)"
@@ -131,7 +131,8 @@ layout_ok() {
 ok "$(layout_ok hello.pal; echo $?)" \
 	"hello.pal: magic, ISA v3, code first at 0x10000000 r-x with the entry, W^X, exact length"
 ok "$("$tvctl" inspect hello.pal | grep -qE '^  0 0x10000000-0x10001000 r-x' &&
-	! "$tvctl" inspect hello.pal | grep -qE ' .wx '; echo $?)" "tvctl inspect: r-x code first, no wx"
+	! "$tvctl" inspect hello.pal | grep -qE ' .wx '; echo $?)" \
+	"tvctl inspect: r-x code first, no wx"
 # pal_emu needs an x86-64-v3 CPU and the PAL's addresses free: else skip.
 run "$emu" --cmd 41 hello.pal
 emu_skip=
@@ -197,7 +198,8 @@ ok "$([ $rc -eq 0 ] && layout_ok features.pal; echo $?)" \
 	"a PAL with data, bss, rodata, memcpy/memmove/memcmp/strlen, -O3 builds, layout holds"
 ok "$(objdump -d features.elf | grep -q ymm; echo $?)" \
 	"its float loop uses AVX (x86-64-v3, -O3 passed through)"
-ok "$("$tvctl" inspect features.pal | grep -qE '^  2 0x10002000-0x10007000 rw- memsz 20480 filesz 4$'; echo $?)" \
+ok "$("$tvctl" inspect features.pal |
+	grep -qE '^  2 0x10002000-0x10007000 rw- memsz 20480 filesz 4$'; echo $?)" \
 	"data + bss: one rw- section, memsz rounded to pages, filesz only the data"
 printf 'abc' >in.bin
 run "$emu" --cmd 1 --in in.bin features.pal
@@ -216,7 +218,8 @@ __attribute__((naked)) int32_t pal_main(uint32_t cmd, const void *in, size_t in_
 EOF
 run "$tvcc" -o align.pal align.c
 run "$emu" --cap 16 align.pal
-eok "$([ "$out" = $'status 0\noutput 16 bytes\noutput "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"' ]; echo $?)" \
+zeros16=$(printf '\\x00%.0s' {1..16})
+eok "$([ "$out" = "$(printf 'status 0\noutput 16 bytes\noutput "%s"' "$zeros16")" ]; echo $?)" \
 	"pal_main entered with the stack 16-byte aligned; out_len starts at the capacity"
 run "$emu" --cap 0 --rsp-skew 8 align.pal
 eok "$([ "$out" = $'status 0\noutput 0 bytes\noutput ""' ]; echo $?)" \
@@ -375,7 +378,14 @@ int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t 
 EOF
 run "$tvcc" -o ctor.pal ctor.c
 failed_with "a PAL has no constructors or destructors" "a constructor: refused, not dropped"
-printf '#include <trustvisor/pal.h>\nstatic __thread int t;\nint32_t pal_main(uint32_t c, const void *i, size_t l, void *o, size_t *ol) { return t++; }\n' >tls.c
+cat >tls.c <<'EOF'
+#include <trustvisor/pal.h>
+static __thread int t;
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	return t++;
+}
+EOF
 run "$tvcc" -o tls.pal tls.c
 failed_with "a PAL has no thread-local storage" "thread-local storage: refused"
 printf '#include <stdio.h>\n' >std.c
@@ -452,7 +462,8 @@ run $CC -static -Wall -Wextra -Werror -o app-static app.c \
 	$(pkg-config --cflags --libs --static libtrustvisor)
 ok $rc "app.c links static with pkg-config --static"
 run $CC -Wall -Wextra -Werror -o app-shared app.c $(pkg-config --cflags --libs libtrustvisor)
-ok "$([ $rc -eq 0 ] && LD_LIBRARY_PATH=$prefix/lib ldd ./app-shared | grep -q "libtrustvisor.so.0 => $prefix/lib/"; echo $?)" \
+ok "$([ $rc -eq 0 ] && LD_LIBRARY_PATH=$prefix/lib ldd ./app-shared |
+	grep -q "libtrustvisor.so.0 => $prefix/lib/"; echo $?)" \
 	"app.c links shared: needs libtrustvisor.so.0"
 if [ -e /dev/trustvisor ]; then
 	tap_skip() { n=$((n + 1)); echo "ok $n $1 # SKIP /dev/trustvisor exists here"; }
@@ -516,7 +527,8 @@ int main(int argc, char **argv)
 }
 EOF
 head -c 200 hello.pal >broken.pal
-run $CC -static -Wall -Wextra -Werror -o api api.c $(pkg-config --cflags --libs --static libtrustvisor)
+run $CC -static -Wall -Wextra -Werror -o api api.c \
+	$(pkg-config --cflags --libs --static libtrustvisor)
 ok $rc "a program using the whole API builds against the installed header"
 run ./api broken.pal no-such.pal
 want='load -8 ENOEXEC pal NULL
@@ -539,13 +551,16 @@ run "$tvctl" measure broken.pal
 failed_with "tvctl: measure: broken.pal: not a valid PAL image" \
 	"tvctl measure refuses a malformed PAL image"
 head -c 4096 /dev/zero >monitor.bin
-ok "$([ "$("$tvctl" measure monitor.bin)" = "$(sha256sum monitor.bin | cut -d' ' -f1)" ]; echo $?)" \
+ok "$([ "$("$tvctl" measure monitor.bin)" = "$(sha256sum monitor.bin | cut -d' ' -f1)" ]
+	echo $?)" \
 	"tvctl measure of a non-PAL file: its SHA-256, as before"
 
 # --- tvctl's usage ---------------------------------------------------------------
 run "$tvctl" --help
 ok "$([ $rc -eq 0 ] && for c in status 'cpu N' 'measure FILE' 'inspect PAL' \
-	'run PAL [--cmd N] [--in FILE] [--out FILE]'; do grep -qF "  $c" <<<"$out" || exit 1; done; echo $?)" \
+	'run PAL [--cmd N] [--in FILE] [--out FILE]'; do
+		grep -qF "  $c" <<<"$out" || exit 1
+	done; echo $?)" \
 	"tvctl --help lists every command with its arguments"
 run "$tvctl"
 r1=$rc

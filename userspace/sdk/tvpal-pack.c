@@ -114,8 +114,9 @@ static void check_ehdr(const Elf64_Ehdr *eh, size_t len)
 	if (eh->e_machine != EM_X86_64)
 		fail("%s: not an x86-64 ELF (e_machine %u)", elf_path, eh->e_machine);
 	if (eh->e_type == ET_DYN)
-		fail("%s: a position-independent executable: its relocations need processing "
-		     "at run time, which a PAL does not have (link with -static -no-pie)", elf_path);
+		fail("%s: a position-independent executable: its relocations need "
+		     "processing at run time, which a PAL does not have (link with -static "
+		     "-no-pie)", elf_path);
 	if (eh->e_type == ET_REL)
 		fail("%s: a relocatable object, not a linked executable", elf_path);
 	if (eh->e_type != ET_EXEC)
@@ -186,8 +187,9 @@ static unsigned int load_segments(const Elf64_Ehdr *eh, const unsigned char *elf
 		memcpy(&ph, elf + eh->e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
 		switch (ph.p_type) {
 		case PT_DYNAMIC:
-			fail("%s: has a dynamic segment: its relocations need processing at run "
-			     "time, which a PAL does not have (link with -static -no-pie)", elf_path);
+			fail("%s: has a dynamic segment: its relocations need processing at "
+			     "run time, which a PAL does not have (link with -static -no-pie)",
+			     elf_path);
 		case PT_INTERP:
 			fail("%s: asks for a dynamic loader (PT_INTERP); a PAL is linked static",
 			     elf_path);
