@@ -26,8 +26,9 @@ static int tv_prepare_state = -1, tv_online_state = -1;
  * the monitor it raises #UD, and RAX keeps the hypercall number, which is
  * never a status.
  */
-long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
-		  unsigned long a3, unsigned long *out_rbx)
+/* VMCALL; RBX and RCX as the monitor left them in out[0], out[1] (if out). */
+long tv_hypercall_out(unsigned long nr, unsigned long a1, unsigned long a2,
+		      unsigned long a3, unsigned long out[2])
 {
 	unsigned long rax = nr, rbx = a1;
 
@@ -37,9 +38,22 @@ long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
 		     : "+a"(rax), "+b"(rbx), "+c"(a2), "+d"(a3) : : "memory");
 	if (rax == nr)
 		return TV_E_NOT_INSIDE;
-	if (out_rbx)
-		*out_rbx = rbx;
+	if (out) {
+		out[0] = rbx;
+		out[1] = a2;
+	}
 	return (long)rax;
+}
+
+long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
+		  unsigned long a3, unsigned long *out_rbx)
+{
+	unsigned long out[2];
+	long ret = tv_hypercall_out(nr, a1, a2, a3, out);
+
+	if (ret != TV_E_NOT_INSIDE && out_rbx)
+		*out_rbx = out[0];
+	return ret;
 }
 
 static void tv_launch_one(void *info)

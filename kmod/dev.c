@@ -28,7 +28,7 @@ static int tv_copy_out(void __user *uarg, void *kobj, u32 ksize, u32 usize)
 	return copy_to_user(uarg, kobj, min(ksize, usize)) ? -EFAULT : 0;
 }
 
-static int tv_get_usize(void __user *uarg, u32 *usize)
+int tv_get_usize(void __user *uarg, u32 *usize)
 {
 	if (get_user(*usize, (u32 __user *)uarg))
 		return -EFAULT;
@@ -97,6 +97,9 @@ static long tv_ioc_status(void __user *uarg)
 	if (IS_ENABLED(TV_SELFTEST))
 		st->flags |= TV_STATUS_F_SELFTEST;
 	memcpy(st->measurement, tv_mon.measurement, sizeof(st->measurement));
+	st->max_pals = TV_MAX_PALS;
+	if (tv_pal_stats(&st->nr_pals, &st->denied_accesses) == -ENXIO)
+		st->nr_pals = 0;	/* the monitor is gone: no PALs */
 	st->image_size = tv_mon.hdr.image_size;
 	st->monitor_memory = tv_mon.size;
 	for_each_possible_cpu(cpu) {
@@ -251,6 +254,12 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
+	case TV_IOC_PAL_LOAD:
+		return tv_ioc_pal_load(f->private_data, uarg);
+	case TV_IOC_PAL_CALL:
+		return tv_ioc_pal_call(f->private_data, uarg);
+	case TV_IOC_PAL_UNLOAD:
+		return tv_ioc_pal_unload(f->private_data, uarg);
 	case TV_IOC_STATUS:
 		return tv_ioc_status(uarg);
 	case TV_IOC_CPU_STATUS:
@@ -266,8 +275,23 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static int tv_open(struct inode *inode, struct file *f)
+{
+	f->private_data = tv_file_new();
+	return f->private_data ? 0 : -ENOMEM;
+}
+
+/* Closing the file unloads its PALs (wiped by the monitor first). */
+static int tv_release(struct inode *inode, struct file *f)
+{
+	tv_file_release(f->private_data);
+	return 0;
+}
+
 static const struct file_operations tv_fops = {
 	.owner = THIS_MODULE,
+	.open = tv_open,
+	.release = tv_release,
 	.unlocked_ioctl = tv_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

@@ -35,6 +35,11 @@ static const char *const tv_errors[] = {
 	[10] = "not permitted",
 	[11] = "CR0/CR4 cannot satisfy VMX fixed bits",
 	[12] = "no hardware entropy (RDSEED/RDRAND) for the monitor's secrets",
+	[13] = "busy",
+	[14] = "no free PAL slot",
+	[15] = "malformed PAL image",
+	[16] = "no such PAL",
+	[17] = "a CPU did not answer a TLB shootdown",
 };
 
 const char *tv_strerror(int err)
@@ -68,6 +73,18 @@ int tv_errno(int err)
 	case TV_E_ENTROPY:
 		return -EAGAIN;
 	case TV_E_NOT_INSIDE:
+		return -ENXIO;
+	case TV_E_BUSY:
+		return -EBUSY;
+	case TV_E_LIMIT:
+		return -ENOSPC;
+	case TV_E_IMAGE:
+		return -ENOEXEC;
+	case TV_E_NOENT:
+		return -EBADF;
+	case TV_E_TIMEOUT:
+		return -ETIMEDOUT;
+	case TV_E_STATE:
 		return -ENXIO;
 	default:
 		return -EIO;

@@ -42,8 +42,20 @@ int tv_machine_leave(const char *why);
 u32 tv_cpus_inside(void);
 long tv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2,
 		  unsigned long a3, unsigned long *out_rbx);
+long tv_hypercall_out(unsigned long nr, unsigned long a1, unsigned long a2,
+		      unsigned long a3, unsigned long out[2]);
+
+/* pal.c */
+struct tv_file;
+struct tv_file *tv_file_new(void);
+void tv_file_release(struct tv_file *tf);
+long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg);
+long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg);
+long tv_ioc_pal_unload(struct tv_file *tf, void __user *uarg);
+int tv_pal_stats(u32 *nr_pals, u64 *denied);
 
 /* dev.c */
+int tv_get_usize(void __user *uarg, u32 *usize);
 int tv_dev_register(void);
 void tv_dev_unregister(void);
 

@@ -5,7 +5,7 @@
 # /selftests/lane-<lane>.sh, saves the serial console to $(O)/vm/<lane>.log
 # and judges it with scripts/check-serial-log.sh.
 
-.PHONY: check-vm-novmx check-vm-vmx check-vm-reset check-vm-reset-kbd demo bench
+.PHONY: check-vm-novmx check-vm-vmx check-vm-pal check-vm-reset check-vm-reset-kbd demo bench
 
 UNIT_CHECKS += scripts/check-serial-log.selftest.sh scripts/check-reset-log.selftest.sh
 
@@ -20,6 +20,10 @@ check-vm-novmx: module vm-payload
 check-vm-vmx: module vm-payload
 	O=$(O) scripts/run-bochs.sh vmx
 	O=$(O) scripts/run-bochs.sh hotplug
+
+# Bochs with VMX, 2 CPUs: PALs (load, call, faults, preemption, isolation).
+check-vm-pal: module vm-payload
+	O=$(O) scripts/run-bochs.sh pal
 
 # Bochs, a run each: a reset Linux asks for (port 0xCF9; Linux's triple
 # fault) with the monitor loaded must be trapped, wipe, then reset; a panic

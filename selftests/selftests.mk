@@ -46,7 +46,7 @@ kselftest-src: $(KSFT_SRCS)
 # tv_bench (a benchmark) and tv_ioport (a tool) are not tests; they stay in
 # $(VM_O).
 KSFT_TREE := $(VM_O)/kselftest
-VM_KSFT_TESTS := tv_cpuid tv_status tv_workload
+VM_KSFT_TESTS := tv_cpuid tv_status tv_workload tv_pal
 VM_KSFT_BINS := $(addprefix $(KSFT_TREE)/trustvisor/,$(VM_KSFT_TESTS))
 VM_KSFT_LINKS := $(addprefix $(VM_O)/,$(VM_KSFT_TESTS))
 VM_TOOL_BINS := $(addprefix $(VM_O)/,tv_bench tv_ioport)
@@ -55,11 +55,13 @@ VM_BINS := $(VM_KSFT_BINS) $(VM_KSFT_LINKS) $(VM_TOOL_BINS) $(KSFT_RUNNER) \
 	$(KSFT_TREE)/kselftest-list.txt $(KSFT_TREE)/trustvisor/settings
 VM_SCRIPTS := $(wildcard selftests/vm/*.sh)
 
-VM_DEPS := selftests/vm/tv_vm.h include/uapi/trustvisor.h $(KSFT_DIR)/kselftest.h
+VM_DEPS := selftests/vm/tv_vm.h include/uapi/trustvisor.h include/trustvisor/pal_abi.h \
+	lib/pal_image.c lib/pal_image.h $(KSFT_DIR)/kselftest.h
 define vm_cc
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -I$(KSFT_DIR) -D_GNU_SOURCE -static -o $@ $< \
-		$(if $(filter tv_status,$*),lib/sha256.c lib/ct.c)
+		$(if $(filter tv_status tv_pal,$*),lib/sha256.c lib/ct.c) \
+		$(if $(filter tv_pal,$*),lib/pal_image.c -lpthread)
 endef
 $(VM_KSFT_BINS): $(KSFT_TREE)/trustvisor/%: selftests/vm/%.c $(VM_DEPS)
 	$(vm_cc)

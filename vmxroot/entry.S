@@ -97,15 +97,17 @@ tv_cpu_launch:
 /*
  * VM exits land here (HOST_RIP) on the per-CPU stack with interrupts off.
  * vmx_handle_exit() returns 0 to resume the guest, 1 to give the CPU back
- * (with the guest registers, RAX included, as the handler left them).
+ * (with the guest registers, RAX included, as the handler left them), 2 to
+ * launch a PAL whose VMCS it made current.
  */
 	.globl vmx_exit_entry
 vmx_exit_entry:
 	PUSH_GUEST_REGS
 	mov %rsp, %rdi
 	call vmx_handle_exit
-	test %eax, %eax
-	jnz 2f
+4:	cmp $1, %eax
+	je 2f
+	ja 3f
 	POP_GUEST_REGS
 	vmresume
 	PUSH_GUEST_REGS
@@ -114,6 +116,13 @@ vmx_exit_entry:
 2:	mov %rsp, %rdi
 	call vmx_devirt			/* does not return */
 	ud2
+	/* 2: a PAL call begins; its VMCS is current and cleared. */
+3:	POP_GUEST_REGS
+	vmlaunch
+	PUSH_GUEST_REGS
+	mov %rsp, %rdi
+	call pal_launch_failed		/* Linux's VMCS current again: 0 or 1 */
+	jmp 4b
 
 /*
  * void devirt_finish(struct devirt_frame *f): VMX is off, TR holds Linux's

@@ -7,6 +7,7 @@
  * and that is logged to COM1 and the log ring first.
  */
 #include "vmxroot/vmxroot.h"
+#include "vmxroot/pal.h"
 #include "vmxroot/policy.h"
 #include "vmxroot/processor.h"
 #include "vmxroot/vmx.h"
@@ -21,6 +22,7 @@ struct exit_ctx {
 	u32 reason;
 	u64 qual;
 	bool event_pending;	/* VM_ENTRY_INTR_INFO already set for this entry */
+	bool enter_pal;		/* a PAL call begins: VMLAUNCH its VMCS */
 };
 
 static u64 *gpr(struct guest_regs *regs, unsigned int n)
@@ -28,7 +30,7 @@ static u64 *gpr(struct guest_regs *regs, unsigned int n)
 	return &((u64 *)regs)[n];
 }
 
-static void skip_instruction(void)
+void skip_instruction(void)
 {
 	u32 intr = (u32)vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -78,7 +80,7 @@ u64 guest_cr4_view(void)
 
 /* ---- NMIs: every one belongs to Linux and is delivered through the NMI window ---- */
 
-static void request_nmi_window(struct per_cpu *pc)
+void request_nmi_window(struct per_cpu *pc)
 {
 	pc->proc_ctls |= CPU_NMI_WINDOW_EXITING;
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, pc->proc_ctls);
@@ -89,10 +91,11 @@ void host_nmi(void)
 {
 	struct per_cpu *pc = this_cpu();
 
-	if (rendezvous_nmi(pc))
+	if (rendezvous_nmi(pc) || shootdown_nmi(pc))
 		return;
 	__atomic_fetch_add(&pc->nmi_pending, 1, __ATOMIC_RELAXED);
-	if (pc->vmcs_live)
+	/* With a PAL's VMCS current, the window is asked for once Linux's is back. */
+	if (pc->vmcs_live && !READ_ONCE(pc->pal_vmcs_pa))
 		request_nmi_window(pc);
 }
 
@@ -193,9 +196,9 @@ void host_exception(struct guest_regs *regs)
 
 /* ---- exits ---- */
 
-static void handle_cpuid(struct exit_ctx *x)
+/* CPUID as the current guest (Linux or a PAL) may see it. */
+void cpuid_emulate(struct per_cpu *pc, struct guest_regs *r)
 {
-	struct guest_regs *r = x->regs;
 	u32 leaf = (u32)r->rax, sub = (u32)r->rcx;
 	struct cpuid_regs c = { 0 };
 
@@ -207,7 +210,7 @@ static void handle_cpuid(struct exit_ctx *x)
 			c.edx = CPUID_SIGNATURE_EDX;
 		} else if (leaf == 0x40000001) {
 			c.eax = TV_MONITOR_VERSION;
-			c.ebx = x->pc->cpu;
+			c.ebx = pc->cpu;
 		}
 	} else {
 		cpuid_count(leaf, sub, &c);
@@ -217,6 +220,11 @@ static void handle_cpuid(struct exit_ctx *x)
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;
 	r->rdx = c.edx;
+}
+
+static void handle_cpuid(struct exit_ctx *x)
+{
+	cpuid_emulate(x->pc, x->regs);
 	skip_instruction();
 }
 
@@ -329,20 +337,6 @@ static void handle_cr_access(struct exit_ctx *x)
 	skip_instruction();
 }
 
-/*
- * Copies a hypercall's output to Linux: a buffer within one page, in RAM,
- * and writable in Linux's own view (its EPT), never merely "not the monitor".
- */
-static int copy_to_guest(u64 gpa, const void *src, u64 len)
-{
-	/* Written so that no sum can wrap: gpa comes from Linux. */
-	if (!len || len > PAGE_SIZE || (gpa & PAGE_MASK) != ((gpa + len - 1) & PAGE_MASK) ||
-	    !guest_ram(gpa, len) || !ept_permits(monitor.eptp, gpa, EPT_R | EPT_W))
-		return TV_E_PARAM;
-	memcpy((void *)gpa, src, len);	/* RAM is identity-mapped for the monitor */
-	return 0;
-}
-
 static u64 count_virtualized(void)
 {
 	u64 n = 0;
@@ -357,9 +351,17 @@ static void handle_vmcall(struct exit_ctx *x)
 	struct guest_regs *r = x->regs;
 	long ret = TV_E_OK;
 
-	/* PAL hypercalls from user mode do not exist yet: VMCALL is #UD there. */
+	/* Linux's user mode has no hypercalls: VMCALL is #UD there. */
 	if (!guest_cpl0()) {
 		inject_exception(x, VECTOR_UD, false, 0);
+		return;
+	}
+	if (r->rax >= TV_HC_PAL_LOAD && r->rax <= TV_HC_PAL_STATS) {
+		/* Linux's RIP moves on first: a call that enters the PAL returns there later. */
+		skip_instruction();
+		ret = pal_hypercall(x->pc, r, &x->enter_pal);
+		if (!x->enter_pal)
+			r->rax = (u64)ret;
 		return;
 	}
 	switch (r->rax) {
@@ -381,7 +383,7 @@ static void handle_vmcall(struct exit_ctx *x)
 		if (r->rbx >= monitor.params.nr_cpus || r->rdx != sizeof(x->pc->exits))
 			ret = TV_E_PARAM;
 		else
-			ret = copy_to_guest(r->rcx, per_cpu_of((u32)r->rbx)->exits, r->rdx);
+			ret = copy_to_guest(monitor.eptp, r->rcx, per_cpu_of((u32)r->rbx)->exits, r->rdx);
 		break;
 	default:
 		ret = selftest_hypercall(x->pc, r);
@@ -441,28 +443,35 @@ static void handle_msr_exit(struct exit_ctx *x, bool write)
 }
 
 /*
- * Linux touched monitor memory (or a guest-physical address beyond the EPT):
- * it gets a page fault at that address with the reserved-bit flag, which
- * Linux's fault path treats as a hard fault, never as a spurious one to retry.
+ * Linux touched monitor or PAL memory (or a guest-physical address beyond
+ * the EPT): the access is refused, counted, and answered with the fault its
+ * path can take.  User mode gets #GP (SIGSEGV).  Kernel mode at a kernel
+ * address gets a page fault with the reserved-bit flag, which Linux's fault
+ * path treats as a hard fault (an exception fixup, else an oops), never as
+ * a spurious one to retry; at a user address that flag would make 6.1's
+ * user fault path oops in pgtable_bad(), so there it gets #GP, which the
+ * uaccess fixups handle.
  */
 static void handle_ept_violation(struct exit_ctx *x)
 {
-	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS), lin = vmcs_read(GUEST_LINEAR_ADDRESS);
+	u64 n = pal_denied_add();
 	u32 err = 1 | 8;	/* present, reserved bit */
 
-	if (x->pc->exits[EXIT_EPT_VIOLATION] <= 4)
-		pr_mon("CPU %u: guest access to %s gpa %lx refused", x->pc->cpu,
-		       in_monitor(gpa, 1) ? "monitor memory at" : "unmapped", gpa);
+	if (n <= 8 || !(n & 1023))
+		pr_mon("CPU %u: Linux access to %s gpa %lx refused (%lu so far)", x->pc->cpu,
+		       in_monitor(gpa, 1) ? "monitor memory at" : "unmapped or PAL memory at", gpa,
+		       n);
+	if (!guest_cpl0() || !(x->qual & (1 << 7)) || !(lin >> 63)) {
+		inject_exception(x, VECTOR_GP, true, 0);
+		return;
+	}
 	if (x->qual & 2)
 		err |= 2;
 	if (x->qual & 4)
 		err |= 16;
-	if (x->qual & (1 << 7)) {
-		write_cr2(vmcs_read(GUEST_LINEAR_ADDRESS));
-		inject_exception(x, VECTOR_PF, true, err);
-	} else {
-		inject_exception(x, VECTOR_GP, true, 0);
-	}
+	write_cr2(lin);
+	inject_exception(x, VECTOR_PF, true, err);
 }
 
 static void real_mode_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f, u16 sel, u32 ar)
@@ -522,22 +531,27 @@ static void sipi_start(struct exit_ctx *x, u8 vector)
  * microseconds after the INIT, SIPIs are not latched, and one that arrives
  * while this CPU is still in the monitor handling the INIT is lost.
  */
-static void handle_init(struct exit_ctx *x)
+void park_for_sipi(struct per_cpu *pc)
 {
-	x->pc->wait_sipi = true;
+	pc->wait_sipi = true;
 	/*
 	 * As a real INIT: no event in delivery, no blocking, no pending debug
 	 * exception (VM entry to wait-for-SIPI refuses most of them).
 	 */
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
-	x->event_pending = false;
 	/* NMIs owed to the CPU's old life would land in the real-mode start-up code. */
-	x->pc->nmi_pending = 0;
-	x->pc->proc_ctls &= ~CPU_NMI_WINDOW_EXITING;
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, x->pc->proc_ctls);
+	pc->nmi_pending = 0;
+	pc->proc_ctls &= ~CPU_NMI_WINDOW_EXITING;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, pc->proc_ctls);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_WAIT_SIPI);
+}
+
+static void handle_init(struct exit_ctx *x)
+{
+	park_for_sipi(x->pc);
+	x->event_pending = false;
 }
 
 static void handle_sipi(struct exit_ctx *x)
@@ -553,7 +567,7 @@ static void handle_exception_nmi(struct exit_ctx *x)
 		guest_stop(x->pc, "unexpected exception exit", x->reason);
 	unblock_nmis();
 	/* The leave rendezvous's NMI only brings the CPU here: leave_check() follows. */
-	if (rendezvous_nmi(x->pc))
+	if (rendezvous_nmi(x->pc) || shootdown_nmi(x->pc))
 		return;
 	__atomic_fetch_add(&x->pc->nmi_pending, 1, __ATOMIC_RELAXED);
 	request_nmi_window(x->pc);
@@ -596,6 +610,8 @@ int vmx_handle_exit(struct guest_regs *regs)
 	x.qual = vmcs_read(EXIT_QUALIFICATION);
 	if (x.reason < TV_EXIT_REASONS)
 		x.pc->exits[x.reason]++;
+	if (x.pc->pal)
+		return pal_handle_exit(x.pc, regs, full);
 	if (full & EXIT_REASON_FAILED_ENTRY) {
 		if (x.reason == EXIT_MACHINE_CHECK)
 			machine_check(x.pc, "during VM entry");
@@ -667,5 +683,27 @@ int vmx_handle_exit(struct guest_regs *regs)
 	}
 	if (x.pc->vmx_errors)
 		guest_stop(x.pc, "a VMX instruction failed while handling the exit", x.reason);
+	ept_sync_local(x.pc);
+	if (x.enter_pal)
+		return 2;	/* VMLAUNCH the PAL's VMCS, now current */
 	return leave_check(x.pc);
+}
+
+/*
+ * VMLAUNCH of a PAL's VMCS failed (VMfail: its controls or host state):
+ * a monitor bug, reported; the call fails and Linux goes on.
+ */
+int pal_launch_failed(struct guest_regs *regs)
+{
+	struct per_cpu *pc = this_cpu();
+	struct pal_fault f = {
+		.result = TV_HC_RESULT_FAULT, .vector = TV_HC_FAULT_INSTRUCTION,
+	};
+	u64 err = 0;
+
+	vmcs_read_safe(VM_INSTRUCTION_ERROR, &err);
+	pr_fatal("CPU %u: VMLAUNCH of a PAL failed, VM-instruction error %lu", pc->cpu, err);
+	pal_finish(pc, regs, &f, 0, 0);
+	regs->rax = (u64)(long)TV_E_LAUNCH;
+	return leave_check(pc);
 }

@@ -6,6 +6,7 @@
  */
 #include "vmxroot/vmxroot.h"
 #include "vmxroot/processor.h"
+#include "vmxroot/pal.h"
 
 struct monitor monitor __ro_after_init;
 
@@ -70,6 +71,7 @@ int tv_init(const struct tv_init_params *p)
 	pool_init(p->virt + p->pool_offset, TV_POOL_PAGES);
 
 	ret = vmx_caps_init();
+	ret = ret ?: pal_vmcs_caps_init();
 	if (ret)
 		return ret;
 	/* In x2APIC mode the ICR is an MSR; otherwise map the xAPIC page. */

@@ -87,14 +87,6 @@ int monitor_activate(void)
 	return 0;
 }
 
-static u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((u64)hi << 32) | lo;
-}
-
 /* Still awaited: inside, not in the rendezvous, not parked or stopped where it runs nothing. */
 static bool rendezvous_awaits(struct per_cpu *c)
 {

@@ -63,7 +63,7 @@ void *pool_alloc_page(void)
 	return (void *)p;
 }
 
-static u64 *table_virt(u64 entry)
+u64 *pool_table_virt(u64 entry)
 {
 	return (u64 *)(monitor.virt + ((entry & ADDR_MASK) - monitor.phys));
 }
@@ -79,7 +79,7 @@ static u64 *next_table(u64 *entry, u64 flags, u64 leaf_bit)
 	if (*entry & (PTE_P | EPT_RWX)) {
 		if (*entry & leaf_bit)
 			return NULL;
-		return table_virt(*entry);
+		return pool_table_virt(*entry);
 	}
 	t = pool_alloc_page();
 	if (t)
@@ -326,6 +326,29 @@ u64 ept_leaf(u64 eptp, u64 gpa, u64 *size)
 	return 0;
 }
 
+/*
+ * The entry for gpa at `level` (3: PML4 .. 0: PT) of the EPT at eptp, one of
+ * the monitor's own, or NULL if the walk meets a leaf or a hole above it.
+ */
+u64 *ept_entry(u64 eptp, u64 gpa, int level)
+{
+	u64 pa = eptp & ADDR_MASK;
+
+	for (int l = 3; l >= level; l--) {
+		u64 *e;
+
+		if (!in_monitor(pa, PAGE_SIZE))
+			return NULL;
+		e = &((u64 *)(monitor.virt + (pa - monitor.phys)))[(gpa >> (12 + 9 * l)) & 511];
+		if (l == level)
+			return e;
+		if (!(*e & EPT_RWX) || (*e & EPT_LEAF))
+			return NULL;
+		pa = *e & ADDR_MASK;
+	}
+	return NULL;
+}
+
 /* Does the EPT at eptp give every permission in perm (EPT_R, EPT_W) at gpa? */
 bool ept_permits(u64 eptp, u64 gpa, u64 perm)
 {
@@ -334,7 +357,8 @@ bool ept_permits(u64 eptp, u64 gpa, u64 perm)
 	return (ept_leaf(eptp, gpa, &size) & perm) == perm;
 }
 
-static u64 ept_leaf_for(u64 pa, u64 size)
+/* Linux's EPT leaf for [pa, pa + size): identity, RWX, its MTRR type; 0 if mixed. */
+u64 ept_leaf_for(u64 pa, u64 size)
 {
 	u8 t = mtrr_type(pa, size);
 

@@ -5,6 +5,7 @@
  * destroyed by the leave rendezvous before any CPU leaves.  Never logged.
  */
 #include "vmxroot/vmxroot.h"
+#include "vmxroot/pal.h"
 #include "lib/ct.h"
 #include "lib/drbg.h"
 #include "utpm/utpm.h"
@@ -27,9 +28,11 @@ int secrets_create(void)
 	return 0;
 }
 
+/* The root, and every PAL: their memory is secret too once Linux may read it all. */
 void secrets_wipe(void)
 {
 	utpm_root_wipe(&root);
+	pal_wipe_all();
 }
 
 #ifdef TV_SELFTEST

@@ -17,7 +17,7 @@ static struct per_cpu *vmcs_owner(void)
 
 	asm volatile("vmptrst %0" : "=m"(cur) : : "cc");
 	for (u32 i = 0; i < monitor.params.nr_cpus; i++)
-		if (cur == virt_to_phys(per_cpu_of(i)->vmcs))
+		if (cur == virt_to_phys(per_cpu_of(i)->vmcs) || cur == per_cpu_of(i)->pal_vmcs_pa)
 			return per_cpu_of(i);
 	return NULL;
 }
@@ -37,7 +37,7 @@ void vmx_insn_failed(const char *insn, u32 field, const char *caller)
 }
 
 /* Fits wanted bits into what the CPU allows; fails if a required bit is missing. */
-static int adjust_ctls(u32 msr, u32 wanted, u32 required, u32 *out)
+int adjust_ctls(u32 msr, u32 wanted, u32 required, u32 *out)
 {
 	u64 cap = rdmsr(msr);
 	u32 must = (u32)cap, may = (u32)(cap >> 32);
@@ -329,7 +329,8 @@ static void setup_guest_state(u64 rip, u64 rsp)
 	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
 }
 
-static void setup_host_state(struct per_cpu *pc)
+/* Per CPU: written into Linux's VMCS at launch, and a PAL's at each entry there. */
+void vmx_write_host_state(struct per_cpu *pc)
 {
 	vmcs_write(HOST_CR0, MONITOR_CR0 | monitor.caps.cr0_fixed0);
 	vmcs_write(HOST_CR3, monitor.host_cr3);
@@ -437,7 +438,7 @@ int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp)
 	/* From here an NMI that hits the monitor can ask for an NMI window. */
 	pc->vmcs_live = true;
 	setup_controls(pc);
-	setup_host_state(pc);
+	vmx_write_host_state(pc);
 	setup_guest_state(guest_rip, guest_rsp);
 	/* Tables and VPIDs may be reused from an earlier load: no stale translations. */
 	invept(INVEPT_ALL, 0);

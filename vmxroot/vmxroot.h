@@ -77,9 +77,18 @@ struct per_cpu {
 	struct msr_entry msr_entry_load[1] __aligned(16);
 	u64 exits[TV_EXIT_REASONS];
 	u64 nmis_reinjected;
+	/* EPT shootdown (shootdown.c): NMIs it sent us, the generation we flushed to. */
+	u32 shoot_nmis;
+	u64 ept_gen;
+	/* The PAL whose VMCS is current here, or NULL while Linux's is (pal_vmcs.c). */
+	struct pal *pal;
+	u64 pal_vmcs_pa;
+	struct guest_regs linux_regs;	/* Linux's registers while a PAL runs */
+	u64 linux_xcr0, linux_rfbm;
+	u8 xsave_linux[8192] __aligned(64);
 };
 
-#define PERCPU_STACK_OFFSET	(3 * PAGE_SIZE)
+#define PERCPU_STACK_OFFSET	(5 * PAGE_SIZE)
 BUILD_BUG_ON(sizeof(struct per_cpu) > PERCPU_STACK_OFFSET);
 
 static inline struct per_cpu *this_cpu(void)
@@ -140,6 +149,9 @@ static inline bool in_monitor(u64 pa, u64 len)
 #define EPT_X		(1ULL << 2)
 
 /* paging.c */
+u64 ept_leaf_for(u64 pa, u64 size);
+u64 *ept_entry(u64 eptp, u64 gpa, int level);
+u64 *pool_table_virt(u64 entry);
 void pool_init(u64 start, u64 pages);
 u64 pool_used(void);
 u64 monitor_page_flags(u64 off);
@@ -159,17 +171,27 @@ void tss_desc_make(u64 desc[2], u64 base, u32 limit, bool busy);
 
 /* vmx.c */
 int vmx_caps_init(void);
+int adjust_ctls(u32 msr, u32 wanted, u32 required, u32 *out);
+void vmx_write_host_state(struct per_cpu *pc);
 int vmx_cpu_prepare(u32 cpu, u64 guest_rip, u64 guest_rsp);
 int vmx_launch_failed(u32 cpu, bool fail_invalid);
 u64 perf_global_ctrl_guest(void);
 void perf_global_ctrl_set_guest(u64 val);
 void vmx_cpu_abandon(struct per_cpu *pc);
 
+/* guest.c */
+int copy_to_guest(u64 eptp, u64 gpa, const void *src, u64 len);
+int copy_from_guest(u64 eptp, void *dst, u64 gpa, u64 len);
+
 /* exit.c */
 bool guest_long_mode(void);
 u64 guest_cr0_view(void);
 u64 guest_cr4_view(void);
 int vmx_handle_exit(struct guest_regs *regs);
+void skip_instruction(void);
+void request_nmi_window(struct per_cpu *pc);
+void cpuid_emulate(struct per_cpu *pc, struct guest_regs *r);
+void park_for_sipi(struct per_cpu *pc);
 __noreturn void guest_stop(struct per_cpu *pc, const char *why, u64 reason);
 
 /* leave.c */

@@ -23,7 +23,7 @@
 #define TV_IMAGE_HEADER_OFFSET	56
 
 /* One per-CPU area is this size and aligned to it (vmxroot/percpu.h). */
-#define TV_PERCPU_SIZE		(32 * 1024)
+#define TV_PERCPU_SIZE		(64 * 1024)
 /* Pages the monitor may use for its own page tables and EPT. */
 #define TV_POOL_PAGES		160
 
@@ -40,6 +40,7 @@ typedef uint8_t __u8;
 typedef uint16_t __u16;
 typedef uint32_t __u32;
 typedef uint64_t __u64;
+typedef int32_t __s32;
 #endif
 
 struct tv_mle_header {
@@ -162,6 +163,58 @@ struct tv_shared_page {
 						 * secret and identity key, RDX <- 1 if set */
 #define TV_HC_PING_REPLY	0x54567631	/* "TVv1" */
 
+/*
+ * PAL hypercalls from Linux's kernel (the module).  RBX = guest-physical
+ * address of the request (one page of Linux RAM the monitor copies in and
+ * writes the results back to).  See vmxroot/pal.c.
+ */
+#define TV_HC_PAL_LOAD		0x7456010	/* struct tv_hc_pal_load */
+#define TV_HC_PAL_CALL		0x7456011	/* struct tv_hc_pal_call */
+#define TV_HC_PAL_UNLOAD	0x7456012	/* RBX = handle: wipes it, gives the block back */
+#define TV_HC_PAL_STATS		0x7456013	/* RBX <- PALs loaded, RCX <- denied accesses */
+
+#define TV_MAX_PALS		64
+/* Each PAL lives in one 2 MiB-aligned block of RAM the module allocates. */
+#define TV_PAL_BLOCK_SIZE	(2ULL << 20)
+
+#ifndef __ASSEMBLY__
+struct tv_hc_pal_load {
+	__u64 block;		/* in: physical address of the PAL's block */
+	__u64 image_pages;	/* in: physical address of a page of up to 512 addresses,
+				 * the pages holding the image, in order */
+	__u64 image_len;	/* in */
+	__u32 handle;		/* out */
+	__u32 reason;		/* out, TV_E_IMAGE: TV_PAL_IMG_* */
+	__u8 measurement[32];	/* out */
+};
+
+struct tv_hc_pal_call {
+	__u32 handle;		/* in */
+	__u32 cmd;		/* in */
+	__u32 flags;		/* in: TV_HC_CALL_F_* */
+	__u32 in_len;		/* in: <= TV_PAL_IO_MAX */
+	__u64 in;		/* in: physical address, contiguous */
+	__u64 out;		/* in: physical address, contiguous */
+	__u32 out_cap;		/* in: <= TV_PAL_IO_MAX */
+	__u32 out_len;		/* out */
+	__s32 status;		/* out */
+	__u32 result;		/* out: TV_PAL_RESULT_* (uapi) */
+	__u32 fault_vector;	/* out */
+	__u32 pad;
+	__u64 fault_error, fault_rip, fault_addr;	/* out */
+};
+#endif
+
+/* Resume the call that returned TV_E_PREEMPTED instead of starting a new one. */
+#define TV_HC_CALL_F_RESUME	1U
+/* The call's result values (tv_hc_pal_call.result) */
+#define TV_HC_RESULT_RETURNED	0
+#define TV_HC_RESULT_FAULT	1
+#define TV_HC_RESULT_KILLED	2
+#define TV_HC_FAULT_BAD_HYPERCALL	256
+#define TV_HC_FAULT_MEMORY		257
+#define TV_HC_FAULT_INSTRUCTION		258
+
 /* Monitor status codes (returned by entries and hypercalls), all negative. */
 #define TV_E_OK			0
 #define TV_E_PARAM		-1	/* bad parameter from the caller */
@@ -176,5 +229,11 @@ struct tv_shared_page {
 #define TV_E_PERM		-10	/* caller not allowed */
 #define TV_E_FIXED		-11	/* CR0/CR4 cannot satisfy VMX fixed bits */
 #define TV_E_ENTROPY		-12	/* no hardware entropy for the secrets */
+#define TV_E_BUSY		-13	/* the PAL (or the PAL table) is in use */
+#define TV_E_LIMIT		-14	/* no free PAL slot */
+#define TV_E_IMAGE		-15	/* the PAL image is malformed (reason in the request) */
+#define TV_E_NOENT		-16	/* no such PAL */
+#define TV_E_TIMEOUT		-17	/* a CPU did not answer a TLB shootdown */
+#define TV_E_PREEMPTED		1	/* not an error: the PAL was interrupted, resume it */
 
 #endif

@@ -74,7 +74,7 @@ struct tv_pal_section {
 
 /*
  * A call.  The PAL starts each call at `entry` with RSP = TV_PAL_STACK_TOP,
- * RFLAGS = 0x2, every other register zero, x87/SSE/AVX in their initial
+ * RFLAGS = 0x202, every other register zero, x87/SSE/AVX in their initial
  * state (MXCSR 0x1f80, FCW 0x37f) and
  *   RDI = cmd, RSI = TV_PAL_IN_VA, RDX = input length,
  *   RCX = TV_PAL_OUT_VA, R8 = output capacity.

@@ -43,7 +43,7 @@ mutants=(
 	vmxroot/paging.c 's/ \|\| in_monitor\(pa, len\)\)/)/' 'monitor memory is not guest RAM'
 	vmxroot/paging.c 's/if \(monitor\.caps\.ept_vpid & EPT_CAP_2M\)\n\t\treturn SZ_2M;\n\treturn SZ_4K;/return SZ_2M;/' 'EPT without 2 MiB pages'
 	vmxroot/paging.c 's/ret = map_range\(&m, pml4, page_down\(r\[i\]\.start\), page_up\(r\[i\]\.end\)\);/ret = map_range(\&m, pml4, 0, 1ULL << 39);/' 'undescribed gaps'
-	vmxroot/exit.c 's/ \|\| !ept_permits\(monitor\.eptp, gpa, EPT_R \| EPT_W\)//' "read-only in the caller's EPT view"
+	vmxroot/guest.c 's/guest_buffer_ok\(eptp, gpa, len, EPT_R \| EPT_W\)/guest_buffer_ok(eptp, gpa, len, EPT_R)/' "read-only in the caller's EPT view"
 	vmxroot/io.c 's/\(val & RST_CNT_RST_CPU\)/0/' 'port 0xCF9'
 	vmxroot/io.c 's/\(val & 0xf0\) == 0xf0 && !\(val & 1\)/val == 0xfe/' 'port 0x64'
 )

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include "selftests/tap.h"
 #include "vmxroot/paging.c"
+#include "vmxroot/guest.c"
 #include "vmxroot/exit.c"
 #include "vmxroot/io.c"
 #include "vmxroot/msr.c"
@@ -30,6 +31,17 @@ bool rendezvous_nmi(struct per_cpu *pc) { (void)pc; return false; }
 int leave_check(struct per_cpu *pc) { (void)pc; return 0; }
 int monitor_activate(void) { return 0; }
 void apic_init_reset(void) { }
+/* The PAL side is exercised in the VMX lane; here exit.c only links to it. */
+long pal_hypercall(struct per_cpu *pc, struct guest_regs *r, bool *enter_pal)
+{ (void)pc; (void)r; (void)enter_pal; return TV_E_NOSYS; }
+int pal_handle_exit(struct per_cpu *pc, struct guest_regs *regs, u32 full)
+{ (void)pc; (void)regs; (void)full; return 0; }
+void pal_finish(struct per_cpu *pc, struct guest_regs *regs, const struct pal_fault *f,
+		s32 status, u32 out_len)
+{ (void)pc; (void)regs; (void)f; (void)status; (void)out_len; }
+u64 pal_denied_add(void) { return 0; }
+bool shootdown_nmi(struct per_cpu *pc) { (void)pc; return false; }
+void ept_sync_local(struct per_cpu *pc) { (void)pc; }
 static int leave_requests;
 void leave_request(struct per_cpu *pc, const char *why, bool reset)
 {
@@ -456,28 +468,28 @@ static void test_copy_to_guest(void)
 	ept_setup(EPT_CAP_2M);
 	ept_init();
 	set_ram(TEST_GPA + PAGE_SIZE);	/* the second page is past RAM */
-	tap_ok(copy_to_guest(gpa, src, sizeof(src)) == 0 && !memcmp(page, src, sizeof(src)),
+	tap_ok(copy_to_guest(monitor.eptp, gpa, src, sizeof(src)) == 0 && !memcmp(page, src, sizeof(src)),
 	       "hypercall buffer: a valid one is written");
 	memset(page, 0, 2 * PAGE_SIZE);
-	tap_ok(copy_to_guest(gpa + PAGE_SIZE - 8, src, 16) == TV_E_PARAM &&
-	       copy_to_guest(gpa, src, 0) == TV_E_PARAM &&
-	       copy_to_guest(gpa, src, PAGE_SIZE + 1) == TV_E_PARAM,
+	tap_ok(copy_to_guest(monitor.eptp, gpa + PAGE_SIZE - 8, src, 16) == TV_E_PARAM &&
+	       copy_to_guest(monitor.eptp, gpa, src, 0) == TV_E_PARAM &&
+	       copy_to_guest(monitor.eptp, gpa, src, PAGE_SIZE + 1) == TV_E_PARAM,
 	       "hypercall buffer: crossing a page, empty, or too long: refused");
-	tap_ok(copy_to_guest(-(u64)sizeof(src), src, sizeof(src)) == TV_E_PARAM &&
-	       copy_to_guest(~0ULL - 7, src, 16) == TV_E_PARAM &&
-	       copy_to_guest(-4096ULL, src, 16) == TV_E_PARAM,
+	tap_ok(copy_to_guest(monitor.eptp, -(u64)sizeof(src), src, sizeof(src)) == TV_E_PARAM &&
+	       copy_to_guest(monitor.eptp, ~0ULL - 7, src, 16) == TV_E_PARAM &&
+	       copy_to_guest(monitor.eptp, -4096ULL, src, 16) == TV_E_PARAM,
 	       "hypercall buffer: wrapping around 2^64: refused");
-	tap_ok(copy_to_guest(TEST_GPA + PAGE_SIZE, src, 8) == TV_E_PARAM,
+	tap_ok(copy_to_guest(monitor.eptp, TEST_GPA + PAGE_SIZE, src, 8) == TV_E_PARAM,
 	       "hypercall buffer: at the top of RAM (mapped in the EPT, but not RAM): refused");
 	set_ram(TEST_GPA + PAGE_SIZE + 100);	/* RAM ending inside the second page */
-	tap_ok(copy_to_guest(TEST_GPA + PAGE_SIZE + 8, src, 8) == TV_E_PARAM &&
+	tap_ok(copy_to_guest(monitor.eptp, TEST_GPA + PAGE_SIZE + 8, src, 8) == TV_E_PARAM &&
 	       !guest_ram(TEST_GPA + PAGE_SIZE - 8, 16) &&
-	       copy_to_guest(TEST_GPA + PAGE_SIZE - 8, src, 8) == 0,
+	       copy_to_guest(monitor.eptp, TEST_GPA + PAGE_SIZE - 8, src, 8) == 0,
 	       "hypercall buffer: ending past the top of RAM (in its last, partial page): refused");
 	memset(page, 0, 2 * PAGE_SIZE);
 	set_ram(TEST_GPA + PAGE_SIZE);
-	tap_ok(copy_to_guest(FAKE_PHYS, src, 16) == TV_E_PARAM &&
-	       copy_to_guest(FAKE_PHYS - 8, src, 16) == TV_E_PARAM,
+	tap_ok(copy_to_guest(monitor.eptp, FAKE_PHYS, src, 16) == TV_E_PARAM &&
+	       copy_to_guest(monitor.eptp, FAKE_PHYS - 8, src, 16) == TV_E_PARAM,
 	       "hypercall buffer: inside or overlapping monitor memory: refused");
 	monitor.params.ranges[0] = (struct tv_mem_range){ 0, 1ULL << 40, TV_RANGE_RAM, 0 };
 	tap_ok(!guest_ram(FAKE_PHYS, 8) && !guest_ram(FAKE_PHYS - 4, 8) && guest_ram(FAKE_PHYS - 8, 8),
@@ -487,7 +499,7 @@ static void test_copy_to_guest(void)
 	leaf = ept_leaf_entry(gpa);
 	if (leaf)
 		*leaf &= ~EPT_W;
-	tap_ok(leaf && copy_to_guest(gpa, src, 8) == TV_E_PARAM,
+	tap_ok(leaf && copy_to_guest(monitor.eptp, gpa, src, 8) == TV_E_PARAM,
 	       "hypercall buffer: read-only in the caller's EPT view: refused");
 	tap_ok(!memcmp(page, (u8[2 * PAGE_SIZE]){ 0 }, 2 * PAGE_SIZE), "nothing written on refusal");
 	if (leaf)

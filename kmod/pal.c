@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PALs on /dev/trustvisor: the Linux half of load, call and unload.
+ *
+ * The module only provides memory and relays: a 2 MiB block per PAL
+ * (charged to the caller's memory cgroup) that the monitor takes out of
+ * Linux's reach, the image's pages for the monitor to copy from, and a
+ * request page plus input/output buffers per PAL.  It trusts nothing the
+ * monitor does not check again.  PALs belong to the open file: closing it
+ * unloads them.
+ *
+ * A call runs in the monitor until the PAL returns or something interrupts
+ * it (TV_E_PREEMPTED).  Then Linux has handled the interrupt already; the
+ * module reschedules, checks for signals and resumes, so a PAL that loops
+ * forever is no soft lockup, and its caller stays killable.
+ */
+#define pr_fmt(fmt) "trustvisor: " fmt
+
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include "uapi/trustvisor.h"
+#include "trustvisor/pal_abi.h"
+#include "tv.h"
+
+#define TV_PALS_PER_FILE	16
+#define TV_PAL_BLOCK_ORDER	9	/* TV_PAL_BLOCK_SIZE */
+#define TV_PAL_IO_ORDER		5	/* input, then output: 64 KiB each */
+/* Header, a full section table and 1 MiB of section bytes. */
+#define TV_PAL_IMAGE_MAX	(sizeof(struct tv_pal_header) + \
+				 TV_PAL_MAX_SECTIONS * sizeof(struct tv_pal_section) + TV_PAL_MAX_MEM)
+
+static_assert(TV_PAL_BLOCK_SIZE == PAGE_SIZE << TV_PAL_BLOCK_ORDER);
+static_assert(2 * TV_PAL_IO_MAX == PAGE_SIZE << TV_PAL_IO_ORDER);
+static_assert(TV_PAL_IMAGE_MAX <= 512 * PAGE_SIZE);
+
+struct tv_kpal {
+	u32 handle;
+	bool busy;			/* a call is in the monitor or being set up */
+	struct task_struct *suspender;	/* a signal interrupted its call in this thread */
+	struct page *block;
+	struct page *io;		/* physically contiguous input and output */
+	struct tv_hc_pal_call *req;	/* one page */
+};
+
+struct tv_file {
+	struct mutex lock;
+	struct tv_kpal *pals[TV_PALS_PER_FILE];
+};
+
+struct tv_file *tv_file_new(void)
+{
+	struct tv_file *tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+
+	if (tf)
+		mutex_init(&tf->lock);
+	return tf;
+}
+
+static void tv_kpal_free(struct tv_kpal *kp)
+{
+	if (kp->block)
+		__free_pages(kp->block, TV_PAL_BLOCK_ORDER);
+	if (kp->io)
+		__free_pages(kp->io, TV_PAL_IO_ORDER);
+	free_page((unsigned long)kp->req);
+	kfree(kp);
+}
+
+/*
+ * The monitor wipes the PAL and gives its block back to Linux's EPT; only
+ * then may the pages return to the allocator.  Once the machine has left
+ * the monitor (ENXIO) the leave already wiped every PAL.
+ */
+static int tv_kpal_unload(struct tv_kpal *kp)
+{
+	long ret = tv_hypercall(TV_HC_PAL_UNLOAD, kp->handle, 0, 0, NULL);
+
+	if (ret && ret != TV_E_NOT_INSIDE && ret != TV_E_NOENT) {
+		pr_err("PAL %#x: the monitor refused to unload it: %s\n", kp->handle,
+		       tv_strerror((int)ret));
+		return tv_errno((int)ret);
+	}
+	tv_kpal_free(kp);
+	return 0;
+}
+
+void tv_file_release(struct tv_file *tf)
+{
+	for (int i = 0; i < TV_PALS_PER_FILE; i++) {
+		struct tv_kpal *kp = tf->pals[i];
+
+		/* No ioctl runs once the last reference is gone: nothing is busy. */
+		if (kp && tv_kpal_unload(kp))
+			pr_err("PAL %#x: leaked its block rather than free memory the monitor holds\n",
+			       kp->handle);
+	}
+	kfree(tf);
+}
+
+/* A vmalloc'd copy of the image and a page listing its pages' addresses. */
+static int tv_image_pages(const void *image, size_t len, u64 **list)
+{
+	size_t n = DIV_ROUND_UP(len, PAGE_SIZE);
+
+	*list = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!*list)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		(*list)[i] = page_to_phys(vmalloc_to_page(image + i * PAGE_SIZE));
+	return 0;
+}
+
+static int tv_find_slot(struct tv_file *tf)
+{
+	for (int i = 0; i < TV_PALS_PER_FILE; i++)
+		if (!tf->pals[i])
+			return i;
+	return -1;
+}
+
+static struct tv_kpal *tv_kpal_alloc(void)
+{
+	struct tv_kpal *kp = kzalloc(sizeof(*kp), GFP_KERNEL_ACCOUNT);
+
+	if (!kp)
+		return NULL;
+	kp->block = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
+				TV_PAL_BLOCK_ORDER);
+	kp->io = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN, TV_PAL_IO_ORDER);
+	kp->req = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!kp->block || !kp->io || !kp->req) {
+		tv_kpal_free(kp);
+		return NULL;
+	}
+	return kp;
+}
+
+long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_hc_pal_load *req = NULL;
+	struct tv_pal_load arg;
+	struct tv_kpal *kp = NULL;
+	void *image = NULL;
+	u64 *list = NULL;
+	u32 usize;
+	long ret;
+	int slot;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
+	if (ret)
+		return ret;
+	if (arg.flags)
+		return -EINVAL;
+	if (arg.image_len < sizeof(struct tv_pal_header))
+		return -ENOEXEC;
+	if (arg.image_len > TV_PAL_IMAGE_MAX)
+		return -E2BIG;
+	image = vmalloc(arg.image_len);
+	kp = tv_kpal_alloc();
+	req = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!image || !kp || !req) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (copy_from_user(image, u64_to_user_ptr(arg.image), arg.image_len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	ret = tv_image_pages(image, arg.image_len, &list);
+	if (ret)
+		goto out;
+	req->block = page_to_phys(kp->block);
+	req->image_pages = virt_to_phys(list);
+	req->image_len = arg.image_len;
+
+	mutex_lock(&tf->lock);
+	slot = tv_find_slot(tf);
+	if (slot < 0) {
+		mutex_unlock(&tf->lock);
+		ret = -ENOSPC;
+		goto out;
+	}
+	ret = tv_hypercall(TV_HC_PAL_LOAD, virt_to_phys(req), 0, 0, NULL);
+	if (!ret) {
+		kp->handle = req->handle;
+		tf->pals[slot] = kp;
+	}
+	mutex_unlock(&tf->lock);
+	arg.reason = req->reason;
+	if (ret) {
+		if (ret != TV_E_IMAGE)
+			pr_info("PAL load refused: %s\n", tv_strerror((int)ret));
+		ret = tv_errno((int)ret);
+		if (ret == -ENOEXEC && put_user(arg.reason,
+						(u32 __user *)(uarg + offsetof(struct tv_pal_load, reason))))
+			ret = -EFAULT;
+		goto out;
+	}
+	arg.handle = kp->handle;
+	memcpy(arg.measurement, req->measurement, sizeof(arg.measurement));
+	kp = NULL;	/* the file owns it now */
+	arg.size = sizeof(arg);
+	if (copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))))
+		ret = -EFAULT;	/* loaded all the same: closing the file unloads it */
+out:
+	tv_log_drain(&tv_mon);
+	if (kp)
+		tv_kpal_free(kp);
+	free_page((unsigned long)list);
+	free_page((unsigned long)req);
+	vfree(image);
+	return ret;
+}
+
+/* The PAL of this file with this handle, marked busy; or why not. */
+static struct tv_kpal *tv_kpal_get(struct tv_file *tf, u32 handle, bool any_thread, int *slot,
+				   long *err)
+{
+	struct tv_kpal *kp = NULL;
+
+	mutex_lock(&tf->lock);
+	for (int i = 0; i < TV_PALS_PER_FILE; i++) {
+		if (tf->pals[i] && tf->pals[i]->handle == handle) {
+			kp = tf->pals[i];
+			*slot = i;
+		}
+	}
+	if (!kp)
+		*err = -EBADF;
+	else if (kp->busy || (!any_thread && kp->suspender && kp->suspender != current))
+		*err = -EBUSY;
+	else
+		kp->busy = true;
+	mutex_unlock(&tf->lock);
+	return *err ? NULL : kp;
+}
+
+static void tv_kpal_put(struct tv_file *tf, struct tv_kpal *kp)
+{
+	mutex_lock(&tf->lock);
+	kp->busy = false;
+	mutex_unlock(&tf->lock);
+}
+
+/* Runs the call until it ends; TV_E_PREEMPTED turns into a resume. */
+static long tv_kpal_run(struct tv_kpal *kp, bool resume, bool *killed)
+{
+	long ret;
+
+	*killed = false;
+	for (;;) {
+		kp->req->flags = resume ? TV_HC_CALL_F_RESUME : 0;
+		ret = tv_hypercall(TV_HC_PAL_CALL, virt_to_phys(kp->req), 0, 0, NULL);
+		if (ret != TV_E_PREEMPTED)
+			return ret;
+		resume = true;
+		if (fatal_signal_pending(current)) {
+			*killed = true;
+			return 0;
+		}
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+		cond_resched();
+	}
+}
+
+long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_pal_call arg;
+	struct tv_kpal *kp;
+	void *in, *out;
+	bool resume, killed;
+	long ret = 0;
+	u32 usize;
+	int slot;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
+	if (ret)
+		return ret;
+	if (arg.flags)
+		return -EINVAL;
+	if (arg.in_len > TV_PAL_IO_MAX)
+		return -E2BIG;
+	kp = tv_kpal_get(tf, arg.handle, false, &slot, &ret);
+	if (!kp)
+		return ret;
+	in = page_address(kp->io);
+	out = in + TV_PAL_IO_MAX;
+	resume = kp->suspender == current;
+	if (!resume) {
+		if (copy_from_user(in, u64_to_user_ptr(arg.in), arg.in_len)) {
+			ret = -EFAULT;
+			goto put;
+		}
+		memset(kp->req, 0, sizeof(*kp->req));
+		kp->req->handle = kp->handle;
+		kp->req->cmd = arg.cmd;
+		kp->req->in = page_to_phys(kp->io);
+		kp->req->in_len = arg.in_len;
+		kp->req->out = page_to_phys(kp->io) + TV_PAL_IO_MAX;
+		kp->req->out_cap = min_t(u64, arg.out_len, TV_PAL_IO_MAX);
+	}
+	kp->suspender = NULL;
+	ret = tv_kpal_run(kp, resume, &killed);
+	if (ret == -ERESTARTSYS) {
+		kp->suspender = current;	/* the restarted call resumes it */
+		goto put;
+	}
+	if (killed) {
+		/* The caller dies: the PAL dies with it, wiped by the unload. */
+		mutex_lock(&tf->lock);
+		if (!tv_kpal_unload(kp))
+			tf->pals[slot] = NULL;
+		else
+			kp->busy = false;
+		mutex_unlock(&tf->lock);
+		return -EINTR;
+	}
+	if (ret) {
+		ret = tv_errno((int)ret);
+		goto put;
+	}
+	arg.result = kp->req->result;
+	arg.status = kp->req->status;
+	arg.fault_vector = kp->req->fault_vector;
+	arg.fault_error = kp->req->fault_error;
+	arg.fault_rip = kp->req->fault_rip;
+	arg.fault_addr = kp->req->fault_addr;
+	arg.out_len = 0;
+	if (arg.result == TV_HC_RESULT_RETURNED) {
+		arg.out_len = min_t(u64, kp->req->out_len, kp->req->out_cap);
+		if (copy_to_user(u64_to_user_ptr(arg.out), out, arg.out_len))
+			ret = -EFAULT;
+		memset(out, 0, arg.out_len);
+	} else {
+		/* The monitor wiped the PAL already and gave its block back. */
+		mutex_lock(&tf->lock);
+		tf->pals[slot] = NULL;
+		mutex_unlock(&tf->lock);
+		tv_kpal_free(kp);
+		kp = NULL;
+	}
+	arg.size = sizeof(arg);
+	if (!ret && copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))))
+		ret = -EFAULT;
+put:
+	tv_log_drain(&tv_mon);
+	if (kp)
+		tv_kpal_put(tf, kp);
+	return ret;
+}
+
+long tv_ioc_pal_unload(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_pal_unload arg;
+	struct tv_kpal *kp;
+	long ret = 0;
+	u32 usize;
+	int slot;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
+	if (ret)
+		return ret;
+	/* Any thread may unload: a call a signal left suspended is aborted. */
+	kp = tv_kpal_get(tf, arg.handle, true, &slot, &ret);
+	if (!kp)
+		return ret;
+	mutex_lock(&tf->lock);
+	ret = tv_kpal_unload(kp);
+	if (!ret)
+		tf->pals[slot] = NULL;
+	else
+		kp->busy = false;
+	mutex_unlock(&tf->lock);
+	return ret;
+}
+
+int tv_pal_stats(u32 *nr_pals, u64 *denied)
+{
+	unsigned long out[2];
+	long ret = tv_hypercall_out(TV_HC_PAL_STATS, 0, 0, 0, out);
+
+	if (ret)
+		return tv_errno((int)ret);
+	*nr_pals = out[0];
+	*denied = out[1];
+	return 0;
+}

@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PALs through the raw uAPI (TV_IOC_PAL_*), with images assembled here
+ * byte by byte, so every field of the format is under the test's control:
+ * load and measurement, calls with input and output, state kept between
+ * calls, each kind of fault terminating the PAL (and only it), malformed
+ * images refused with their reason and nothing left behind, a looping PAL
+ * preempted, resumed across signals and killed, x87/SSE/AVX registers of
+ * the caller intact and none of the PAL's reaching it, two PALs on two
+ * CPUs at once, and load/call/unload cycles and a closed file leaking
+ * nothing.  PALs built with the SDK (tvpal-cc) are tried by tv_sdk.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "tv_vm.h"
+#include "trustvisor/pal_abi.h"
+#include "lib/pal_image.h"
+#include "lib/sha256.h"
+
+static int fd;
+
+/* ---- assembling images ---- */
+
+struct img {
+	u8 buf[64 << 10];
+	size_t len;
+};
+
+struct sec {
+	u64 vaddr, memsz;
+	u32 flags;
+	const u8 *data;
+	size_t len;
+};
+
+static void img_build(struct img *im, u64 entry, const struct sec *s, int n)
+{
+	struct tv_pal_header *h = (void *)im->buf;
+	struct tv_pal_section *t = (void *)(h + 1);
+	u8 *p = (u8 *)(t + n);
+
+	memset(im, 0, sizeof(*im));
+	memcpy(h->magic, TV_PAL_MAGIC, 8);
+	h->format = TV_PAL_FORMAT;
+	h->header_size = sizeof(*h);
+	h->nr_sections = n;
+	h->isa = TV_PAL_ISA_V1;
+	h->entry = entry;
+	h->stack_size = 16 << 10;
+	for (int i = 0; i < n; i++) {
+		t[i] = (struct tv_pal_section){ .vaddr = s[i].vaddr, .memsz = s[i].memsz,
+						.filesz = s[i].len, .flags = s[i].flags };
+		memcpy(p, s[i].data, s[i].len);
+		p += s[i].len;
+	}
+	im->len = p - im->buf;
+}
+
+#define CODE	TV_PAL_VA_BASE
+#define DATA	(TV_PAL_VA_BASE + 0x1000)
+#define RX	(TV_PAL_SEC_R | TV_PAL_SEC_X)
+#define RW	(TV_PAL_SEC_R | TV_PAL_SEC_W)
+
+/* mov eax, TV_PAL_HC_EXIT; vmcall */
+#define EXIT_HC 0xb8, 0x00, 0x62, 0x45, 0x07, 0x0f, 0x01, 0xc1
+
+/* Writes "hi" and returns cmd + 1. */
+static const u8 code_hello[] = {
+	0xc6, 0x01, 'h',		/* mov byte [rcx], 'h' */
+	0xc6, 0x41, 0x01, 'i',		/* mov byte [rcx+1], 'i' */
+	0x8d, 0x7f, 0x01,		/* lea edi, [rdi+1] */
+	0xbe, 0x02, 0, 0, 0,		/* mov esi, 2 */
+	EXIT_HC,
+};
+
+/* Returns ++counter, the counter in its data section; copies input to output. */
+static const u8 code_counter[] = {
+	0x48, 0x8b, 0x04, 0x25, 0x00, 0x10, 0x00, 0x10,	/* mov rax, [DATA] */
+	0x48, 0xff, 0xc0,				/* inc rax */
+	0x48, 0x89, 0x04, 0x25, 0x00, 0x10, 0x00, 0x10,	/* mov [DATA], rax */
+	0x48, 0x89, 0xcf,				/* mov rdi, rcx (out) */
+	0x48, 0x89, 0xd1,				/* mov rcx, rdx (in_len) */
+	0x49, 0x89, 0xd1,				/* mov r9, rdx */
+	0xf3, 0xa4,					/* rep movsb (rsi = in) */
+	0x89, 0xc7,					/* mov edi, eax */
+	0x4c, 0x89, 0xce,				/* mov rsi, r9 */
+	EXIT_HC,
+};
+
+static const u8 code_pf_read[] = { 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0 };	/* mov rax, [0] */
+static const u8 code_ud2[] = { 0x0f, 0x0b };
+static const u8 code_div0[] = { 0x31, 0xc9, 0xf7, 0xf1 };	/* xor ecx, ecx; div ecx */
+/* mov byte [CODE], 0: writing its own code */
+static const u8 code_write_text[] = { 0xc6, 0x04, 0x25, 0x00, 0x00, 0x00, 0x10, 0x00 };
+/* mov eax, DATA; jmp rax: executing data */
+static const u8 code_exec_data[] = { 0xb8, 0x00, 0x10, 0x00, 0x10, 0xff, 0xe0 };
+/* push in a loop: the stack runs into the guard page */
+static const u8 code_stack_overflow[] = { 0x50, 0xeb, 0xfd };
+static const u8 code_bad_hc[] = { 0x31, 0xc0, 0x0f, 0x01, 0xc1 };	/* xor eax,eax; vmcall */
+/* mov esi, 0x7fffffff; mov eax, EXIT; vmcall: more output than the capacity */
+static const u8 code_out_too_long[] = { 0xbe, 0xff, 0xff, 0xff, 0x7f, EXIT_HC };
+static const u8 code_hlt[] = { 0xf4 };
+static const u8 code_loop[] = { 0xeb, 0xfe };
+/* Reads Linux's memory (a kernel address): not mapped for it, #PF. */
+static const u8 code_kernel_read[] = {
+	0x48, 0xb8, 0, 0, 0, 0, 0x80, 0x88, 0xff, 0xff,	/* mov rax, 0xffff888000000000 */
+	0x48, 0x8b, 0x00,				/* mov rax, [rax] */
+};
+static const u8 data_page[8] = { 0 };
+
+/*
+ * Counts [DATA] up by one (persistent), then spins rdi times and returns
+ * the count: a long call whose restart (instead of resume) would count twice.
+ */
+static const u8 code_spin[] = {
+	0x48, 0xff, 0x04, 0x25, 0x00, 0x10, 0x00, 0x10,	/* inc qword [DATA] */
+	0x48, 0xff, 0xcf,				/* 1: dec rdi */
+	0x75, 0xfb,					/* jnz 1b */
+	0x8b, 0x3c, 0x25, 0x00, 0x10, 0x00, 0x10,	/* mov edi, [DATA] */
+	0x31, 0xf6,					/* xor esi, esi */
+	EXIT_HC,
+};
+
+/*
+ * Fills x87/SSE/AVX with 0x5a bytes (ymm0-15 via vpcmpeqb-built patterns is
+ * more code; one broadcast load does): vbroadcastss ymmN, [DATA]; then exit.
+ */
+static u8 code_simd[16 * 10 + 16];
+static size_t code_simd_len;
+
+static void build_code_simd(void)
+{
+	u8 *p = code_simd;
+
+	for (int r = 0; r < 16; r++) {
+		/* VEX.256.66.0F38.W0 18 /r: vbroadcastss ymm(r), dword [DATA] (disp32, no base) */
+		*p++ = 0xc4;
+		*p++ = (r < 8 ? 0x80 : 0x00) | 0x60 | 0x02;	/* ~R ~X ~B, map 0F38 */
+		*p++ = 0x7d;	/* W0, vvvv=1111, L=1, pp=01 */
+		*p++ = 0x18;
+		*p++ = 0x04 | ((r & 7) << 3);	/* modrm: SIB follows */
+		*p++ = 0x25;			/* SIB: no base, no index: disp32 */
+		*p++ = 0x00; *p++ = 0x10; *p++ = 0x00; *p++ = 0x10;
+	}
+	memcpy(p, (u8[]){ 0x31, 0xff, 0x31, 0xf6, EXIT_HC }, 12);
+	p += 12;
+	code_simd_len = p - code_simd;
+}
+
+static void img_code(struct img *im, const u8 *code, size_t len)
+{
+	struct sec s[] = {
+		{ CODE, 0x1000, RX, code, len },
+		{ DATA, 0x1000, RW, data_page, sizeof(data_page) },
+	};
+
+	img_build(im, CODE, s, 2);
+}
+
+/* ---- the uAPI ---- */
+
+static int pal_load(const struct img *im, u32 *handle, struct tv_pal_load *out)
+{
+	struct tv_pal_load l = { .size = sizeof(l), .image = (u64)(uintptr_t)im->buf,
+				 .image_len = im->len };
+	int ret = ioctl(fd, TV_IOC_PAL_LOAD, &l);
+
+	if (out)
+		*out = l;
+	if (!ret)
+		*handle = l.handle;
+	return ret ? -errno : 0;
+}
+
+static int pal_call(u32 handle, u32 cmd, const void *in, size_t in_len, void *out,
+		    size_t out_cap, struct tv_pal_call *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->handle = handle;
+	c->cmd = cmd;
+	c->in = (u64)(uintptr_t)in;
+	c->in_len = in_len;
+	c->out = (u64)(uintptr_t)out;
+	c->out_len = out_cap;
+	return ioctl(fd, TV_IOC_PAL_CALL, c) ? -errno : 0;
+}
+
+static int pal_unload(u32 handle)
+{
+	struct tv_pal_unload u = { .size = sizeof(u), .handle = handle };
+
+	return ioctl(fd, TV_IOC_PAL_UNLOAD, &u) ? -errno : 0;
+}
+
+static u32 nr_pals(void)
+{
+	struct tv_status st = { .size = sizeof(st) };
+
+	if (ioctl(fd, TV_IOC_STATUS, &st))
+		return ~0U;
+	return st.nr_pals;
+}
+
+/* ---- tests ---- */
+
+static void test_hello(void)
+{
+	struct tv_pal_load l;
+	struct tv_pal_call c;
+	struct img im;
+	char out[16] = { 0 };
+	u8 digest[32];
+	u32 h = 0;
+	int ret;
+
+	img_code(&im, code_hello, sizeof(code_hello));
+	ret = pal_load(&im, &h, &l);
+	ksft_test_result(ret == 0, "load a PAL (%zu bytes): %s\n", im.len, strerror(-ret));
+	sha256(im.buf, im.len, digest);
+	ksft_test_result(!memcmp(digest, l.measurement, 32),
+			 "the measurement is SHA-256 of the image\n");
+	ksft_test_result(nr_pals() == 1, "STATUS counts 1 PAL loaded\n");
+	ret = pal_call(h, 41, NULL, 0, out, sizeof(out), &c);
+	ksft_test_result(ret == 0 && c.result == TV_PAL_RESULT_RETURNED && c.status == 42 &&
+			 c.out_len == 2 && !memcmp(out, "hi", 2),
+			 "call: status %d (want 42), output %llu bytes \"%.2s\" (ret %d, result %u)\n",
+			 c.status, (unsigned long long)c.out_len, out, ret, c.result);
+	ret = pal_call(h, 1, NULL, 0, out, 1, &c);
+	ksft_test_result(ret == 0 && c.result == TV_PAL_RESULT_FAULT &&
+			 c.fault_vector == TV_PAL_FAULT_BAD_HYPERCALL,
+			 "2 bytes of output into a capacity of 1: the PAL is terminated (%d, vector %u)\n",
+			 ret, c.fault_vector);
+	ksft_test_result(pal_call(h, 1, NULL, 0, out, sizeof(out), &c) == -EBADF,
+			 "a call on the terminated PAL gets EBADF\n");
+	ksft_test_result(pal_unload(h) == -EBADF && nr_pals() == 0,
+			 "unloading it gets EBADF; no PAL left\n");
+}
+
+static void test_state_and_io(void)
+{
+	static u8 in[TV_PAL_IO_MAX], out[TV_PAL_IO_MAX];
+	struct tv_pal_call c;
+	struct img im;
+	bool ok = true;
+	u32 h;
+
+	img_code(&im, code_counter, sizeof(code_counter));
+	if (pal_load(&im, &h, NULL)) {
+		ksft_test_result_fail("load the counter PAL\n");
+		return;
+	}
+	for (int i = 1; i <= 3; i++)
+		ok = ok && !pal_call(h, 0, "x", 1, out, sizeof(out), &c) && c.status == i;
+	ksft_test_result(ok, "static data persists: three calls count 1, 2, 3\n");
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (u8)(i * 7 + 3);
+	ok = !pal_call(h, 0, in, sizeof(in), out, sizeof(out), &c) &&
+	     c.out_len == sizeof(in) && !memcmp(in, out, sizeof(in));
+	ksft_test_result(ok, "64 KiB in, the same 64 KiB out (out_len %llu)\n",
+			 (unsigned long long)c.out_len);
+	ksft_test_result(pal_call(h, 0, in, sizeof(in) + 1, out, sizeof(out), &c) == -E2BIG,
+			 "64 KiB + 1 of input: E2BIG\n");
+	ksft_test_result(pal_call(h, 0, (void *)8, 16, out, sizeof(out), &c) == -EFAULT,
+			 "a bad input pointer: EFAULT\n");
+	ksft_test_result(pal_call(h + 1, 0, NULL, 0, out, sizeof(out), &c) == -EBADF,
+			 "a handle that is not ours: EBADF\n");
+	ksft_test_result(pal_unload(h) == 0 && nr_pals() == 0, "unload: no PAL left\n");
+}
+
+struct fault_case {
+	const char *name;
+	const u8 *code;
+	size_t len;
+	u32 vector;
+	u64 addr;		/* ~0: not checked */
+};
+
+static void test_faults(void)
+{
+	const struct fault_case cases[] = {
+		{ "reading address 0", code_pf_read, sizeof(code_pf_read), 14, 0 },
+		{ "reading Linux's memory", code_kernel_read, sizeof(code_kernel_read), 14,
+		  0xffff888000000000ULL },
+		{ "ud2", code_ud2, sizeof(code_ud2), 6, ~0ULL },
+		{ "divide by zero", code_div0, sizeof(code_div0), 0, ~0ULL },
+		{ "writing its own code", code_write_text, sizeof(code_write_text), 14, CODE },
+		{ "executing its data", code_exec_data, sizeof(code_exec_data), 14, DATA },
+		{ "stack overflow into the guard page", code_stack_overflow,
+		  sizeof(code_stack_overflow), 14, TV_PAL_STACK_TOP - (16 << 10) - 8 },
+		{ "an unknown hypercall", code_bad_hc, sizeof(code_bad_hc),
+		  TV_PAL_FAULT_BAD_HYPERCALL, ~0ULL },
+		{ "more output than capacity", code_out_too_long, sizeof(code_out_too_long),
+		  TV_PAL_FAULT_BAD_HYPERCALL, ~0ULL },
+		{ "hlt", code_hlt, sizeof(code_hlt), 13, ~0ULL },
+	};
+	struct tv_pal_call c;
+	char out[8];
+
+	for (size_t i = 0; i < TV_ARRAY_SIZE(cases); i++) {
+		struct img im;
+		u32 h;
+		int ret;
+
+		img_code(&im, cases[i].code, cases[i].len);
+		if (pal_load(&im, &h, NULL)) {
+			ksft_test_result_fail("%s: load\n", cases[i].name);
+			continue;
+		}
+		ret = pal_call(h, 0, NULL, 0, out, sizeof(out), &c);
+		ksft_test_result(ret == 0 && c.result == TV_PAL_RESULT_FAULT &&
+				 c.fault_vector == cases[i].vector &&
+				 (cases[i].addr == ~0ULL || c.fault_addr == cases[i].addr) &&
+				 c.fault_rip >= CODE && c.fault_rip < CODE + 0x1000 + (i == 5) * 0x1000 &&
+				 nr_pals() == 0,
+				 "%s: terminated, fault %u at PAL RIP %#llx, address %#llx, wiped\n",
+				 cases[i].name, c.fault_vector, (unsigned long long)c.fault_rip,
+				 (unsigned long long)c.fault_addr);
+		if (ret || c.result != TV_PAL_RESULT_FAULT)
+			pal_unload(h);
+	}
+}
+
+static void test_malformed(void)
+{
+	struct tv_pal_load l;
+	struct img good, im;
+	struct tv_pal_header *h = (void *)im.buf;
+	struct tv_pal_section *s = (void *)(h + 1);
+	u32 handle;
+	u32 before = nr_pals();
+
+	img_code(&good, code_hello, sizeof(code_hello));
+#define BAD(what, want_err, want_reason, edit)					\
+	do {									\
+		im = good;							\
+		edit;								\
+		int r_ = pal_load(&im, &handle, &l);				\
+		ksft_test_result(r_ == (want_err) &&				\
+				 ((want_err) != -ENOEXEC || l.reason == (want_reason)) && \
+				 nr_pals() == before,				\
+				 "refused: %s (%s, reason %u: %s)\n", what, strerror(-r_), \
+				 l.reason, tv_pal_img_strerror(l.reason));	\
+		if (!r_)							\
+			pal_unload(handle);					\
+	} while (0)
+	BAD("truncated by one byte", -ENOEXEC, TV_PAL_IMG_LENGTH, im.len--);
+	BAD("one byte too many", -ENOEXEC, TV_PAL_IMG_LENGTH, im.len++);
+	BAD("header only, cut", -ENOEXEC, TV_PAL_IMG_SHORT, im.len = sizeof(*h) + 4);
+	BAD("shorter than a header", -ENOEXEC, 0, im.len = 8);
+	BAD("bad magic", -ENOEXEC, TV_PAL_IMG_MAGIC, h->magic[0] = 'X');
+	BAD("writable and executable", -ENOEXEC, TV_PAL_IMG_FLAGS,
+	    s[0].flags |= TV_PAL_SEC_W);
+	BAD("overlapping sections", -ENOEXEC, TV_PAL_IMG_ORDER, s[1].vaddr = CODE);
+	BAD("a section outside the window", -ENOEXEC, TV_PAL_IMG_RANGE,
+	    s[1].vaddr = TV_PAL_IN_VA);
+	BAD("code and data past 1 MiB", -ENOEXEC, TV_PAL_IMG_TOO_BIG,
+	    s[1].memsz = TV_PAL_MAX_MEM);
+	BAD("entry outside the code", -ENOEXEC, TV_PAL_IMG_ENTRY, h->entry = DATA);
+	BAD("a stack of 68 KiB", -ENOEXEC, TV_PAL_IMG_STACK, h->stack_size = 68 << 10);
+	BAD("an unknown ISA level", -ENOEXEC, TV_PAL_IMG_ISA, h->isa = 4);
+	BAD("an image of 2 MiB", -E2BIG, 0, im.len = 2 << 20);
+#undef BAD
+}
+
+static void *spin_child_call(u32 h, u64 loops, struct tv_pal_call *c, int *ret)
+{
+	*ret = pal_call(h, (u32)loops, NULL, 0, NULL, 0, c);
+	return NULL;
+}
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* A call that runs for a while, signals in the middle: resumed, never restarted. */
+static void test_preempt_and_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	struct tv_pal_call c;
+	struct img im;
+	pid_t pid;
+	int st, ret;
+	u32 h;
+
+	img_code(&im, code_spin, sizeof(code_spin));
+	if (pal_load(&im, &h, NULL)) {
+		ksft_test_result_fail("load the spinning PAL\n");
+		return;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 5; i++) {
+			usleep(100000);
+			kill(getppid(), SIGUSR1);
+		}
+		_exit(0);
+	}
+	double t0 = now();
+	spin_child_call(h, 30000000, &c, &ret);
+	double t = now() - t0;
+	waitpid(pid, &st, 0);
+	/* Each signal made the ioctl return and restart: only a resume keeps the count at 1. */
+	ksft_test_result(ret == 0 && c.result == TV_PAL_RESULT_RETURNED && c.status == 1 &&
+			 usr1_seen >= 3,
+			 "a %.2f s call, %d signals handled during it: resumed, not restarted (count %d)\n",
+			 t, (int)usr1_seen, c.status);
+	pal_unload(h);
+}
+
+static void test_kill_loop(void)
+{
+	struct img im;
+	pid_t pid;
+	int st;
+	double t0;
+
+	img_code(&im, code_loop, sizeof(code_loop));
+	pid = fork();
+	if (pid == 0) {
+		struct tv_pal_call c;
+		u32 h;
+
+		if (pal_load(&im, &h, NULL))
+			_exit(2);
+		pal_call(h, 0, NULL, 0, NULL, 0, &c);
+		_exit(3);	/* a loop never returns */
+	}
+	/* Meanwhile this process keeps running on the same CPUs. */
+	t0 = now();
+	usleep(1500000);
+	ksft_test_result(waitpid(pid, &st, WNOHANG) == 0 && nr_pals() == 1,
+			 "a looping PAL runs %.1f s while this process goes on\n", now() - t0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	ksft_test_result(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && nr_pals() == 0,
+			 "SIGKILL ends its caller; the PAL is wiped and gone\n");
+}
+
+/*
+ * The caller's x87/SSE/AVX registers across a call of a PAL that fills
+ * ymm0-15 with its own pattern: the caller sees only its own values.  The
+ * ioctl is a raw syscall with the registers set around it in one asm
+ * block, so no library code runs in between.
+ */
+static void test_simd_scrub(void)
+{
+	static const u32 data[2] = { 0x5a5a5a5a, 0 };
+	u8 before[16][32] __attribute__((aligned(32)));
+	u8 after[16][32] __attribute__((aligned(32)));
+	unsigned int r[4];
+	struct tv_pal_call c;
+	struct img im;
+	long ret;
+	u32 h;
+
+	__cpuid_count(1, 0, r[0], r[1], r[2], r[3]);
+	if (!(r[2] & (1U << 28))) {
+		ksft_test_result_skip("no AVX on this CPU\n");
+		return;
+	}
+	build_code_simd();
+	struct sec s[] = {
+		{ CODE, 0x1000, RX, code_simd, code_simd_len },
+		{ DATA, 0x1000, RW, (const u8 *)data, sizeof(data) },
+	};
+	img_build(&im, CODE, s, 2);
+	((struct tv_pal_header *)im.buf)->isa = TV_PAL_ISA_V3;
+	if (pal_load(&im, &h, NULL)) {
+		ksft_test_result_fail("load the SIMD PAL\n");
+		return;
+	}
+	for (int i = 0; i < 16; i++)
+		for (int b = 0; b < 32; b++)
+			before[i][b] = (u8)(i * 16 + b);
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.handle = h;
+	asm volatile(
+		"vmovdqa 0*32(%[b]), %%ymm0\n\tvmovdqa 1*32(%[b]), %%ymm1\n\t"
+		"vmovdqa 2*32(%[b]), %%ymm2\n\tvmovdqa 3*32(%[b]), %%ymm3\n\t"
+		"vmovdqa 4*32(%[b]), %%ymm4\n\tvmovdqa 5*32(%[b]), %%ymm5\n\t"
+		"vmovdqa 6*32(%[b]), %%ymm6\n\tvmovdqa 7*32(%[b]), %%ymm7\n\t"
+		"vmovdqa 8*32(%[b]), %%ymm8\n\tvmovdqa 9*32(%[b]), %%ymm9\n\t"
+		"vmovdqa 10*32(%[b]), %%ymm10\n\tvmovdqa 11*32(%[b]), %%ymm11\n\t"
+		"vmovdqa 12*32(%[b]), %%ymm12\n\tvmovdqa 13*32(%[b]), %%ymm13\n\t"
+		"vmovdqa 14*32(%[b]), %%ymm14\n\tvmovdqa 15*32(%[b]), %%ymm15\n\t"
+		"syscall\n\t"
+		"vmovdqa %%ymm0, 0*32(%[a])\n\tvmovdqa %%ymm1, 1*32(%[a])\n\t"
+		"vmovdqa %%ymm2, 2*32(%[a])\n\tvmovdqa %%ymm3, 3*32(%[a])\n\t"
+		"vmovdqa %%ymm4, 4*32(%[a])\n\tvmovdqa %%ymm5, 5*32(%[a])\n\t"
+		"vmovdqa %%ymm6, 6*32(%[a])\n\tvmovdqa %%ymm7, 7*32(%[a])\n\t"
+		"vmovdqa %%ymm8, 8*32(%[a])\n\tvmovdqa %%ymm9, 9*32(%[a])\n\t"
+		"vmovdqa %%ymm10, 10*32(%[a])\n\tvmovdqa %%ymm11, 11*32(%[a])\n\t"
+		"vmovdqa %%ymm12, 12*32(%[a])\n\tvmovdqa %%ymm13, 13*32(%[a])\n\t"
+		"vmovdqa %%ymm14, 14*32(%[a])\n\tvmovdqa %%ymm15, 15*32(%[a])\n\t"
+		: "=a"(ret)
+		: "0"((long)SYS_ioctl), "D"((long)fd), "S"((long)TV_IOC_PAL_CALL), "d"(&c),
+		  [b] "r"(before), [a] "r"(after)
+		: "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+		  "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	ksft_test_result(ret == 0 && c.result == TV_PAL_RESULT_RETURNED,
+			 "the SIMD PAL ran (ret %ld, result %u, vector %u)\n", ret, c.result,
+			 c.fault_vector);
+	ksft_test_result(!memcmp(before, after, sizeof(before)),
+			 "ymm0-15 of the caller intact after the PAL filled its own\n");
+	pal_unload(h);
+}
+
+struct two {
+	u32 h;
+	int cpu;
+	double start, end;
+	struct tv_pal_call c;
+	int ret;
+};
+
+static void *two_thread(void *arg)
+{
+	struct two *t = arg;
+
+	pin_to_cpu(t->cpu);
+	t->start = now();
+	t->ret = pal_call(t->h, 20000000, NULL, 0, NULL, 0, &t->c);
+	t->end = now();
+	return NULL;
+}
+
+static void test_two_cpus(void)
+{
+	struct two t[2] = { { .cpu = 0 }, { .cpu = 1 } };
+	pthread_t th[2];
+	struct img im;
+
+	if (nr_cpus_online() < 2) {
+		ksft_test_result_skip("two PALs on two CPUs: one CPU online\n");
+		return;
+	}
+	img_code(&im, code_spin, sizeof(code_spin));
+	if (pal_load(&im, &t[0].h, NULL) || pal_load(&im, &t[1].h, NULL)) {
+		ksft_test_result_fail("load two PALs\n");
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, two_thread, &t[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	ksft_test_result(!t[0].ret && !t[1].ret && t[0].c.status == 1 && t[1].c.status == 1 &&
+			 t[0].start < t[1].end && t[1].start < t[0].end,
+			 "two PALs on CPUs 0 and 1 at once: [%.2f, %.2f] and [%.2f, %.2f] overlap\n",
+			 t[0].start - t[0].start, t[0].end - t[0].start, t[1].start - t[0].start,
+			 t[1].end - t[0].start);
+	pal_unload(t[0].h);
+	pal_unload(t[1].h);
+}
+
+static long mem_free_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static void test_cycles_and_close(void)
+{
+	struct tv_pal_call c;
+	struct img im;
+	char out[4];
+	long before, after;
+	bool ok = true;
+	u32 h;
+	int fd2;
+
+	img_code(&im, code_hello, sizeof(code_hello));
+	for (int i = 0; i < 5; i++)	/* warm up the allocator's caches */
+		if (!pal_load(&im, &h, NULL))
+			pal_unload(h);
+	before = mem_free_kb();
+	for (int i = 0; i < 50 && ok; i++)
+		ok = !pal_load(&im, &h, NULL) && !pal_call(h, i, NULL, 0, out, 4, &c) &&
+		     c.status == i + 1 && !pal_unload(h);
+	after = mem_free_kb();
+	/*
+	 * MemFree moves by a MiB or two on its own here; 4 MiB still catches a
+	 * leaked block (2 MiB a cycle), I/O buffer (128 KiB) or anything of
+	 * 84 KiB or more per cycle.
+	 */
+	ksft_test_result(ok && nr_pals() == 0 && before - after < 4096,
+			 "50 load/call/unload cycles: all good, MemFree %ld -> %ld kB\n", before,
+			 after);
+	fd2 = fd;
+	fd = tv_open();
+	for (int i = 0; i < 4; i++)
+		pal_load(&im, &h, NULL);
+	ksft_test_result(nr_pals() == 4, "4 PALs loaded on a second descriptor\n");
+	close(fd);
+	fd = fd2;
+	ksft_test_result(nr_pals() == 0, "closing it unloads all 4\n");
+}
+
+int main(void)
+{
+	tv_ksft_start(45);
+	fd = tv_open();
+	if (fd < 0)
+		ksft_exit_fail_msg("%s: %s\n", TV_DEVICE, strerror(errno));
+	test_hello();
+	test_state_and_io();
+	test_faults();
+	test_malformed();
+	test_preempt_and_signals();
+	test_kill_loop();
+	test_simd_scrub();
+	test_two_cpus();
+	test_cycles_and_close();
+	ksft_finished();
+}
