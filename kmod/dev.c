@@ -269,6 +269,8 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return tv_ioc_probe(uarg);
 	case TV_IOC_TEST_NMI:
 		return tv_ioc_test_nmi(uarg);
+	case TV_IOC_TEST_PAL_PROBE:
+		return tv_ioc_pal_probe(f->private_data, uarg);
 #endif
 	default:
 		return -ENOTTY;

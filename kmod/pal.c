@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) "trustvisor: " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -24,6 +25,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include "uapi/trustvisor.h"
@@ -293,7 +295,7 @@ long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg)
 		return ret;
 	if (arg.flags)
 		return -EINVAL;
-	if (arg.in_len > TV_PAL_IO_MAX)
+	if (arg.in_len > TV_PAL_IO_MAX || arg.out_len > TV_PAL_IO_MAX)
 		return -E2BIG;
 	kp = tv_kpal_get(tf, arg.handle, false, &slot, &ret);
 	if (!kp)
@@ -312,7 +314,7 @@ long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg)
 		kp->req->in = page_to_phys(kp->io);
 		kp->req->in_len = arg.in_len;
 		kp->req->out = page_to_phys(kp->io) + TV_PAL_IO_MAX;
-		kp->req->out_cap = min_t(u64, arg.out_len, TV_PAL_IO_MAX);
+		kp->req->out_cap = arg.out_len;
 	}
 	kp->suspender = NULL;
 	ret = tv_kpal_run(kp, resume, &killed);
@@ -403,3 +405,68 @@ int tv_pal_stats(u32 *nr_pals, u64 *denied)
 	*denied = out[1];
 	return 0;
 }
+
+#ifdef TV_SELFTEST
+static bool tv_page_holds(const u8 *page, const u8 *pat, size_t n)
+{
+	for (size_t off = 0; off + n <= PAGE_SIZE; off++)
+		if (!memcmp(page + off, pat, n))
+			return true;
+	return false;
+}
+
+/* Does a kernel-mode write of v to va fault?  (copy_to_kernel_nofault is not exported.) */
+static bool tv_write_faults(void *va, u64 v)
+{
+	__put_kernel_nofault(va, &v, u64, faulted);
+	return false;
+faulted:
+	return true;
+}
+
+/* Kernel-mode attack on a PAL's memory for the selftests (TV_IOC_TEST_PAL_PROBE). */
+long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_pal_probe arg;
+	struct tv_kpal *kp;
+	const u64 evil = 0xbadc0ffee0ddf00dULL;
+	long ret;
+	u32 usize;
+	u8 *buf;
+	int slot;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
+	if (ret)
+		return ret;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	kp = tv_kpal_get(tf, arg.handle, false, &slot, &ret);
+	if (!kp) {
+		kfree(buf);
+		return ret;
+	}
+	arg.pages = arg.read_faults = arg.pattern_hits = arg.write_faults = 0;
+	for (int i = 0; i < (1 << TV_PAL_BLOCK_ORDER); i++) {
+		void *va = page_address(kp->block + i);
+
+		arg.pages++;
+		if (copy_from_kernel_nofault(buf, va, PAGE_SIZE))
+			arg.read_faults++;
+		else if (tv_page_holds(buf, arg.pattern, sizeof(arg.pattern)))
+			arg.pattern_hits++;
+		if (tv_write_faults(va, evil))
+			arg.write_faults++;
+	}
+	tv_kpal_put(tf, kp);
+	kfree(buf);
+	tv_log_drain(&tv_mon);
+	arg.size = sizeof(arg);
+	return copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;
+}
+#endif

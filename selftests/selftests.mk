@@ -83,9 +83,16 @@ $(HOSTILE_MODULE): selftests/kmod/tv_hostile.c selftests/kmod/Kbuild include/tru
 	scripts/kbuild-out.sh $(KDIR) $(O)/test/hostile selftests/kmod/Kbuild \
 		selftests/kmod/tv_hostile.c
 
+# PALs for the in-VM suites, built with the SDK from outside the repo
+# (build-pals.sh): the example and selftests/vm/pals/*.c.
+VM_PAL_SRCS := userspace/examples/hello/hello.c $(wildcard selftests/vm/pals/*.c)
+VM_PALS := $(patsubst %.c,$(VM_O)/pals/%.pal,$(notdir $(VM_PAL_SRCS)))
+$(VM_PALS) &: $(VM_PAL_SRCS) $(SDK_FILES) selftests/vm/build-pals.sh
+	selftests/vm/build-pals.sh $(TVPAL_CC) $(VM_O)/pals $(VM_PAL_SRCS)
+
 .PHONY: vm-payload
 vm-payload: $(VM_BINS) $(VMXROOT_BIN) $(VMXROOT_TEST_BIN) $(TEST_MODULE) $(HOSTILE_MODULE) \
-		$(TVCTL)
+		$(TVCTL) $(VM_PALS)
 	cp $(VM_SCRIPTS) $(VMXROOT_BIN) $(TVCTL) $(HOSTILE_MODULE) $(VM_O)/
 	cp $(VMXROOT_TEST_BIN) $(VM_O)/vmxroot-test.bin
 	cp $(TEST_MODULE) $(VM_O)/trustvisor-test.ko

@@ -98,9 +98,9 @@ struct tv_pal_call {
 	__u32 cmd;		/* in: handed to pal_main */
 	__u32 flags;		/* in: 0 */
 	__u64 in;		/* in: pointer to the input */
-	__u64 in_len;		/* in: <= TV_PAL_IO_MAX */
+	__u64 in_len;		/* in: <= TV_PAL_IO_MAX (more: E2BIG) */
 	__u64 out;		/* in: pointer to the output buffer */
-	__u64 out_len;		/* in: its capacity (<= TV_PAL_IO_MAX is used); out: bytes written */
+	__u64 out_len;		/* in: its capacity, <= TV_PAL_IO_MAX; out: bytes written */
 	__s32 status;		/* out: pal_main's return value */
 	__u32 result;		/* out: TV_PAL_RESULT_* */
 	__u32 fault_vector;	/* out, TV_PAL_RESULT_FAULT: exception vector or TV_PAL_FAULT_* */
@@ -125,12 +125,29 @@ struct tv_pal_unload {
 	__u32 handle;		/* in */
 };
 
+/*
+ * TV_IOC_TEST_PAL_PROBE: only in a test build, for root.  The module, in
+ * kernel mode, reads every page of the PAL's block through Linux's direct
+ * map looking for `pattern`, then writes to each: the monitor must refuse
+ * all of it.
+ */
+struct tv_pal_probe {
+	__u32 size;
+	__u32 handle;		/* in: a PAL of this open file */
+	__u8 pattern[32];	/* in */
+	__u32 pages;		/* out: pages tried */
+	__u32 read_faults;	/* out: reads that faulted */
+	__u32 pattern_hits;	/* out: pages that could be read and held the pattern */
+	__u32 write_faults;	/* out: writes that faulted */
+};
+
 #define TV_IOC_MAGIC		0xb7
 #define TV_IOC_STATUS		_IOWR(TV_IOC_MAGIC, 0x00, struct tv_status)
 #define TV_IOC_CPU_STATUS	_IOWR(TV_IOC_MAGIC, 0x01, struct tv_cpu_status)
 #define TV_IOC_PAL_LOAD		_IOWR(TV_IOC_MAGIC, 0x10, struct tv_pal_load)
 #define TV_IOC_PAL_CALL		_IOWR(TV_IOC_MAGIC, 0x11, struct tv_pal_call)
 #define TV_IOC_PAL_UNLOAD	_IOW(TV_IOC_MAGIC, 0x12, struct tv_pal_unload)
+#define TV_IOC_TEST_PAL_PROBE	_IOWR(TV_IOC_MAGIC, 0x7d, struct tv_pal_probe)
 #define TV_IOC_TEST_NMI		_IOWR(TV_IOC_MAGIC, 0x7e, struct tv_nmi_test)
 #define TV_IOC_PROBE_MONITOR	_IOWR(TV_IOC_MAGIC, 0x7f, struct tv_probe_result)
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Benchmark lane: CPUID cost without and with the monitor, exits/s idle and busy.
+# Benchmark lane: CPUID cost without and with the monitor, PAL calls, loads and
+# unloads beside CPUID and getpid, exits/s idle and busy.
 . /selftests/lib.sh
 quiet_console
 secs=${TV_BENCH_SECONDS:-20}
@@ -9,11 +10,17 @@ echo "1..1"
 $S/tv_bench cpuid native
 insmod /trustvisor.ko || { tap FAIL "insmod"; exit 1; }
 $S/tv_bench cpuid under-monitor
+pal_failed=0
+$S/tv_bench pal || pal_failed=1
 $S/tv_bench exits "$secs" idle
 $S/tv_workload "$secs" >/tmp/work.out 2>&1 &
 $S/tv_bench exits "$secs" busy
 wait
 rmmod trustvisor
 $S/tv_bench cpuid native-again
-grep -q '^not ok' /tmp/work.out && tap FAIL "benchmark workload" || tap OK "benchmark ran"
+if grep -q '^not ok' /tmp/work.out || [ $pal_failed -ne 0 ]; then
+	tap FAIL "benchmark workload or PAL benchmark"
+else
+	tap OK "benchmark ran"
+fi
 exit $tap_failed

@@ -266,6 +266,8 @@ static void test_state_and_io(void)
 			 (unsigned long long)c.out_len);
 	ksft_test_result(pal_call(h, 0, in, sizeof(in) + 1, out, sizeof(out), &c) == -E2BIG,
 			 "64 KiB + 1 of input: E2BIG\n");
+	ksft_test_result(pal_call(h, 0, in, 1, out, sizeof(out) + 1, &c) == -E2BIG,
+			 "an output capacity of 64 KiB + 1: E2BIG\n");
 	ksft_test_result(pal_call(h, 0, (void *)8, 16, out, sizeof(out), &c) == -EFAULT,
 			 "a bad input pointer: EFAULT\n");
 	ksft_test_result(pal_call(h + 1, 0, NULL, 0, out, sizeof(out), &c) == -EBADF,
@@ -623,9 +625,76 @@ static void test_cycles_and_close(void)
 	ksft_test_result(nr_pals() == 0, "closing it unloads all 4\n");
 }
 
-int main(void)
+static int load_file(const char *dir, const char *name, u32 *h)
 {
-	tv_ksft_start(45);
+	static struct img im;
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	im.len = fread(im.buf, 1, sizeof(im.buf), f);
+	fclose(f);
+	return pal_load(&im, h, NULL);
+}
+
+static u64 denied(void)
+{
+	struct tv_status st = { .size = sizeof(st) };
+
+	return ioctl(fd, TV_IOC_STATUS, &st) ? ~0ULL : st.denied_accesses;
+}
+
+/* PALs built with tvpal-cc (selftests/vm/build-pals.sh) from outside the repo. */
+static void test_sdk_pals(const char *dir)
+{
+	struct tv_pal_probe pr = { .size = sizeof(pr) };
+	struct tv_pal_call c;
+	char out[64] = { 0 };
+	u64 d0;
+	u32 h;
+	int ret;
+
+	ret = load_file(dir, "hello.pal", &h);
+	ret = ret ?: pal_call(h, 41, NULL, 0, out, sizeof(out), &c);
+	ksft_test_result(!ret && c.status == 42 && c.out_len == 18 &&
+			 !memcmp(out, "hello from the PAL", 18),
+			 "hello.pal (tvpal-cc): status %d, \"%.*s\" (%s)\n", c.status,
+			 (int)c.out_len, out, strerror(-ret));
+	if (!ret)
+		pal_unload(h);
+
+	ret = load_file(dir, "secret.pal", &h);
+	ret = ret ?: pal_call(h, 0, NULL, 0, NULL, 0, &c);
+	if (ret) {
+		ksft_test_result_fail("secret.pal: load and compute its secret: %s\n", strerror(-ret));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(pr.pattern); i++)
+		pr.pattern[i] = (u8)((i * 37 + 11) ^ 0xa5);
+	pr.handle = h;
+	d0 = denied();
+	ret = ioctl(fd, TV_IOC_TEST_PAL_PROBE, &pr) ? -errno : 0;
+	ksft_test_result(!ret && pr.pages == 512 && pr.read_faults == 512 && !pr.pattern_hits &&
+			 pr.write_faults == 512,
+			 "Linux's kernel reads and writes all %u pages of the PAL: %u reads and %u writes fault, secret found %u times (%s)\n",
+			 pr.pages, pr.read_faults, pr.write_faults, pr.pattern_hits, strerror(-ret));
+	ksft_test_result(denied() - d0 >= 1024, "STATUS counts %llu denied accesses\n",
+			 (unsigned long long)(denied() - d0));
+	ret = pal_call(h, 1, NULL, 0, NULL, 0, &c);
+	ksft_test_result(!ret && c.status == 1, "the PAL finds its secret intact (status %d)\n",
+			 c.status);
+	ret = pal_call(h, 2, NULL, 0, NULL, 0, &c);
+	ksft_test_result(!ret && c.result == TV_PAL_RESULT_RETURNED && c.status == 261888,
+			 "compiler-vectorized float code in the PAL: sum %d (want 261888)\n", c.status);
+	pal_unload(h);
+}
+
+int main(int argc, char **argv)
+{
+	tv_ksft_start(51);
 	fd = tv_open();
 	if (fd < 0)
 		ksft_exit_fail_msg("%s: %s\n", TV_DEVICE, strerror(errno));
@@ -638,5 +707,6 @@ int main(void)
 	test_simd_scrub();
 	test_two_cpus();
 	test_cycles_and_close();
+	test_sdk_pals(argc > 1 ? argv[1] : "/selftests/pals");
 	ksft_finished();
 }

@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Builds the in-VM suites' PALs the way a user would: the sources copied to
+# a fresh directory outside the repository, then tvpal-cc there.
+# usage: build-pals.sh TVPAL_CC OUTDIR SOURCE.c...
+set -eu
+cc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+out=$(mkdir -p "$2" && cd "$2" && pwd)
+shift 2
+work=$(mktemp -d /tmp/tv-pals.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+for src in "$@"; do
+	cp "$src" "$work/"
+	name=$(basename "$src" .c)
+	(cd "$work" && "$cc" -o "$name.pal" "$name.c")
+	mv "$work/$name.pal" "$out/$name.pal"
+done
