@@ -165,6 +165,7 @@ static int load_into(struct per_cpu *pc, struct pal *p, const struct tv_hc_pal_l
 	}
 	p->entry = p->hdr.entry;
 	p->stack_size = p->hdr.stack_size;
+	p->in_dirty = 0;	/* the block is wiped below */
 	p->vpid = (u16)(TV_MAX_MONITOR_CPUS + 1 + (p - pals));
 	ret = pal_linux_unmap(p);
 	if (ret)
@@ -269,7 +270,10 @@ static long pal_call(struct per_cpu *pc, struct guest_regs *r, bool *enter)
 		p->in_len = req.in_len;
 		p->out_cap = req.out_cap;
 		p->out_gpa = req.out;
-		memset(in, 0, TV_PAL_IO_MAX);
+		/* The PAL sees only this call's input: what an earlier one left goes. */
+		if (p->in_dirty > req.in_len)
+			memset(in + req.in_len, 0, p->in_dirty - req.in_len);
+		p->in_dirty = req.in_len;
 		ret = copy_linux(req.in, in, req.in_len, false);
 		if (ret) {
 			WRITE_ONCE(p->state, PAL_IDLE);

@@ -74,6 +74,7 @@ struct pal {
 	struct tv_pal_section sect[TV_PAL_MAX_SECTIONS];	/* never refetched */
 	/* The current call. */
 	u32 in_len, out_cap;
+	u32 in_dirty;		/* input bytes an earlier call left in the block */
 	u64 req;		/* Linux's request page: results go there */
 	u64 out_gpa;
 };
