@@ -33,31 +33,7 @@ extern "C" {
 #define TV_ERR_PAL_KILLED	(-(TV_ERR_BASE + 2))	/* the PAL was killed */
 #define TV_ERR_PAL_GONE		(-(TV_ERR_BASE + 3))	/* it faulted or was killed earlier */
 
-/*
- * Why an image is refused (tv_pal_image_reason, and the monitor's reason at
- * load).  The values are ABI: they are the monitor's too.
- */
-#ifndef TV_LIB_PAL_IMAGE_H	/* the library's own build has them already */
-enum tv_pal_img_err {
-	TV_PAL_IMG_OK = 0,
-	TV_PAL_IMG_SHORT,		/* shorter than its header and section table */
-	TV_PAL_IMG_MAGIC,		/* not a PAL image */
-	TV_PAL_IMG_FORMAT,		/* another format version or header size */
-	TV_PAL_IMG_RESERVED,		/* a reserved field is not zero */
-	TV_PAL_IMG_NSECTIONS,		/* no sections, or more than TV_PAL_MAX_SECTIONS */
-	TV_PAL_IMG_ISA,			/* unknown ISA level */
-	TV_PAL_IMG_STACK,		/* stack size not a page multiple in 4 KiB..64 KiB */
-	TV_PAL_IMG_ALIGN,		/* a section's address or size is not page aligned */
-	TV_PAL_IMG_RANGE,		/* a section outside the sections window */
-	TV_PAL_IMG_ORDER,		/* sections overlap or are not sorted by address */
-	TV_PAL_IMG_FLAGS,		/* unknown flags, not readable, or W and X */
-	TV_PAL_IMG_FILESZ,		/* a section's file bytes exceed its memory size */
-	TV_PAL_IMG_TOO_BIG,		/* code + data beyond the 1 MiB window */
-	TV_PAL_IMG_LENGTH,		/* the file is not exactly header + table + section bytes */
-	TV_PAL_IMG_ENTRY,		/* the entry point is not in an executable section */
-	TV_PAL_IMG_NR_ERRORS
-};
-#endif
+/* Why an image is refused: enum tv_pal_img_err, TV_PAL_IMG_*, in <trustvisor/pal_abi.h>. */
 
 /* tv_pal_fault_info.vector values that are not exception vectors. */
 #define TV_FAULT_BAD_HYPERCALL	256	/* an unknown VMCALL, or bad arguments */

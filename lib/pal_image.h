@@ -10,26 +10,7 @@
 #include "lib/base.h"
 #include "trustvisor/pal_abi.h"
 
-/* Why an image is refused (tv_pal_load.reason); 0: it is well formed. */
-enum tv_pal_img_err {
-	TV_PAL_IMG_OK = 0,
-	TV_PAL_IMG_SHORT,		/* shorter than its header and section table */
-	TV_PAL_IMG_MAGIC,		/* not a PAL image */
-	TV_PAL_IMG_FORMAT,		/* another format version or header size */
-	TV_PAL_IMG_RESERVED,		/* a reserved field is not zero */
-	TV_PAL_IMG_NSECTIONS,		/* no sections, or more than TV_PAL_MAX_SECTIONS */
-	TV_PAL_IMG_ISA,			/* unknown ISA level */
-	TV_PAL_IMG_STACK,		/* stack size not a page multiple in 4 KiB..64 KiB */
-	TV_PAL_IMG_ALIGN,		/* a section's address or size is not page aligned */
-	TV_PAL_IMG_RANGE,		/* a section outside the sections window */
-	TV_PAL_IMG_ORDER,		/* sections overlap or are not sorted by address */
-	TV_PAL_IMG_FLAGS,		/* unknown flags, not readable, or writable and executable */
-	TV_PAL_IMG_FILESZ,		/* a section's file bytes exceed its memory size */
-	TV_PAL_IMG_TOO_BIG,		/* code + data beyond the 1 MiB window */
-	TV_PAL_IMG_LENGTH,		/* the file is not exactly header + table + section bytes */
-	TV_PAL_IMG_ENTRY,		/* the entry point is not in an executable section */
-	TV_PAL_IMG_NR_ERRORS
-};
+/* The reasons (enum tv_pal_img_err) are ABI: include/trustvisor/pal_abi.h. */
 
 /*
  * Checks the header `h` and its table `s` (h->nr_sections entries; the
