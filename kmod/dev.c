@@ -271,6 +271,10 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return tv_ioc_test_nmi(uarg);
 	case TV_IOC_TEST_PAL_PROBE:
 		return tv_ioc_pal_probe(f->private_data, uarg);
+	case TV_IOC_TEST_PAL_RACE:
+		return tv_ioc_pal_race(f->private_data, uarg);
+	case TV_IOC_TEST_PAL_REGS:
+		return tv_ioc_pal_regs(f->private_data, uarg);
 #endif
 	default:
 		return -ENOTTY;
@@ -290,10 +294,20 @@ static int tv_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+#ifdef TV_SELFTEST
+static int tv_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	return tv_pal_mmap(f->private_data, vma);
+}
+#endif
+
 static const struct file_operations tv_fops = {
 	.owner = THIS_MODULE,
 	.open = tv_open,
 	.release = tv_release,
+#ifdef TV_SELFTEST
+	.mmap = tv_mmap,
+#endif
 	.unlocked_ioctl = tv_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

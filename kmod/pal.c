@@ -20,6 +20,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -466,6 +467,249 @@ long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg)
 	tv_kpal_put(tf, kp);
 	kfree(buf);
 	tv_log_drain(&tv_mon);
+	arg.size = sizeof(arg);
+	return copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;
+}
+
+struct tv_race {
+	void *va;			/* the watched page, in Linux's direct map */
+	u8 pattern[32];
+	int phase;			/* 0 before the load, 1 during, 2 after, 3 stop */
+	u32 before, after, seen, total;
+	u32 after_reads;		/* reads to do after the load returned */
+	bool running;
+};
+
+static int tv_race_reader(void *arg)
+{
+	struct tv_race *r = arg;
+	u8 buf[32];
+
+	WRITE_ONCE(r->running, true);
+	while (READ_ONCE(r->phase) != 3) {
+		int phase = READ_ONCE(r->phase);
+		bool ok = !copy_from_kernel_nofault(buf, r->va, sizeof(buf));
+
+		r->total++;
+		if (ok && phase == 0)
+			r->before++;
+		if (ok && phase == 2)
+			r->after++;
+		if (ok && !memcmp(buf, r->pattern, sizeof(buf)))
+			r->seen++;
+		if (phase == 2 && r->after_reads && !--r->after_reads)
+			break;
+	}
+	WRITE_ONCE(r->running, false);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * The load as TV_IOC_PAL_LOAD does it, with a reader on another CPU: the
+ * monitor must have every CPU flush before the block's pages change hands.
+ */
+long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_hc_pal_load *req = NULL;
+	struct task_struct *t = NULL;
+	struct tv_race *r = NULL;
+	struct tv_pal_race arg;
+	struct tv_kpal *kp = NULL;
+	void *image = NULL;
+	u64 *list = NULL;
+	int cpu, other;
+	u32 usize;
+	long ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
+	if (ret)
+		return ret;
+	if (arg.image_len < sizeof(struct tv_pal_header) || arg.image_len > TV_PAL_IMAGE_MAX)
+		return -EINVAL;
+	image = vmalloc(arg.image_len);
+	kp = tv_kpal_alloc();
+	req = (void *)get_zeroed_page(GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!image || !kp || !req || !r)
+		goto out;
+	ret = -EFAULT;
+	if (copy_from_user(image, u64_to_user_ptr(arg.image), arg.image_len))
+		goto out;
+	ret = tv_image_pages(image, arg.image_len, &list);
+	if (ret)
+		goto out;
+	req->block = page_to_phys(kp->block);
+	req->image_pages = virt_to_phys(list);
+	req->image_len = arg.image_len;
+	r->va = page_address(kp->block) + 64 * PAGE_SIZE;	/* the sections window */
+	memcpy(r->pattern, arg.pattern, sizeof(r->pattern));
+	r->after_reads = 20000;
+
+	cpu = get_cpu();
+	other = cpumask_any_but(cpu_online_mask, cpu);
+	put_cpu();
+	ret = -EOPNOTSUPP;
+	if (other >= nr_cpu_ids)
+		goto out;
+	t = kthread_create(tv_race_reader, r, "tv_race/%d", other);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		t = NULL;
+		goto out;
+	}
+	kthread_bind(t, other);
+	wake_up_process(t);
+	while (READ_ONCE(r->before) < 1000 && !signal_pending(current))
+		cond_resched();
+	arg.reader_cpu = other;
+	preempt_disable();
+	WRITE_ONCE(r->phase, 1);
+	ret = tv_hypercall(TV_HC_PAL_LOAD, virt_to_phys(req), 0, 0, NULL);
+	WRITE_ONCE(r->phase, 2);
+	preempt_enable();
+	arg.load_ret = tv_errno((int)ret);
+	while (READ_ONCE(r->running) && !signal_pending(current))
+		cond_resched();
+	WRITE_ONCE(r->phase, 3);
+	kthread_stop(t);
+	if (!ret) {
+		kp->handle = req->handle;
+		ret = tv_kpal_unload(kp);
+		kp = NULL;
+		if (ret)
+			goto out;
+	}
+	arg.reads_before = r->before;
+	arg.reads_after = r->after;
+	arg.pattern_seen = r->seen;
+	arg.reads_total = r->total;
+	arg.size = sizeof(arg);
+	ret = copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;
+out:
+	tv_log_drain(&tv_mon);
+	if (kp)
+		tv_kpal_free(kp);
+	kfree(r);
+	free_page((unsigned long)list);
+	free_page((unsigned long)req);
+	vfree(image);
+	return ret;
+}
+
+/*
+ * mmap of /dev/trustvisor, test build only, for root: maps the block of
+ * the PAL whose handle is the offset (in pages) into the caller, so a
+ * user-mode access to PAL memory can be tried.  The test unmaps it before
+ * it unloads the PAL: nothing here keeps the block alive.
+ */
+int tv_pal_mmap(struct tv_file *tf, struct vm_area_struct *vma)
+{
+	unsigned long size = vma->vm_end - vma->vm_start;
+	struct tv_kpal *kp = NULL;
+	int ret = -EBADF;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (size > TV_PAL_BLOCK_SIZE)
+		return -EINVAL;
+	mutex_lock(&tf->lock);
+	for (int i = 0; i < TV_PALS_PER_FILE; i++)
+		if (tf->pals[i] && tf->pals[i]->handle == vma->vm_pgoff)
+			kp = tf->pals[i];
+	if (kp)
+		ret = remap_pfn_range(vma, vma->vm_start, page_to_pfn(kp->block), size,
+				      vma->vm_page_prot);
+	mutex_unlock(&tf->lock);
+	return ret;
+}
+
+/*
+ * TV_IOC_TEST_PAL_REGS: one call of the PAL with every general register
+ * but RAX, RBX and RSP set to a pattern around the hypercall; the monitor
+ * must hand all of them back as they were, whatever the PAL left in its own.
+ */
+long tv_ioc_pal_regs(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_pal_regs arg;
+	struct tv_kpal *kp;
+	long ret;
+	u32 usize;
+	int slot;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
+	if (ret)
+		return ret;
+	kp = tv_kpal_get(tf, arg.handle, false, &slot, &ret);
+	if (!kp)
+		return ret;
+	memset(kp->req, 0, sizeof(*kp->req));
+	kp->req->handle = kp->handle;
+	kp->req->in = page_to_phys(kp->io);
+	kp->req->out = page_to_phys(kp->io) + TV_PAL_IO_MAX;
+	arg.changed = 0;
+	arg.turns = 0;
+	do {
+		register u64 r8 asm("r8") = 0x0808080808080808ULL;
+		register u64 r9 asm("r9") = 0x0909090909090909ULL;
+		register u64 r10 asm("r10") = 0x1010101010101010ULL;
+		register u64 r11 asm("r11") = 0x1111111111111111ULL;
+		register u64 r12 asm("r12") = 0x1212121212121212ULL;
+		register u64 r13 asm("r13") = 0x1313131313131313ULL;
+		register u64 r14 asm("r14") = 0x1414141414141414ULL;
+		register u64 r15 asm("r15") = 0x1515151515151515ULL;
+		u64 rax = TV_HC_PAL_CALL, rbx = virt_to_phys(kp->req);
+		u64 rcx = 0x0c0c0c0c0c0c0c0cULL, rdx = 0x0d0d0d0d0d0d0d0dULL;
+		u64 rsi = 0x0e0e0e0e0e0e0e0eULL, rdi = 0x0f0f0f0f0f0f0f0fULL;
+
+		kp->req->flags = arg.turns ? TV_HC_CALL_F_RESUME : 0;
+		asm volatile("vmcall"
+			     : "+a"(rax), "+b"(rbx), "+c"(rcx), "+d"(rdx), "+S"(rsi), "+D"(rdi),
+			       "+r"(r8), "+r"(r9), "+r"(r10), "+r"(r11), "+r"(r12), "+r"(r13),
+			       "+r"(r14), "+r"(r15)
+			     : : "memory");
+		arg.changed |= (rcx != 0x0c0c0c0c0c0c0c0cULL) << 0 |
+			       (rdx != 0x0d0d0d0d0d0d0d0dULL) << 1 |
+			       (rsi != 0x0e0e0e0e0e0e0e0eULL) << 2 |
+			       (rdi != 0x0f0f0f0f0f0f0f0fULL) << 3 |
+			       (r8 != 0x0808080808080808ULL) << 4 |
+			       (r9 != 0x0909090909090909ULL) << 5 |
+			       (r10 != 0x1010101010101010ULL) << 6 |
+			       (r11 != 0x1111111111111111ULL) << 7 |
+			       (r12 != 0x1212121212121212ULL) << 8 |
+			       (r13 != 0x1313131313131313ULL) << 9 |
+			       (r14 != 0x1414141414141414ULL) << 10 |
+			       (r15 != 0x1515151515151515ULL) << 11 |
+			       (rbx != virt_to_phys(kp->req)) << 12;
+		arg.turns++;
+		ret = (long)rax;
+		if (ret == TV_E_PREEMPTED)
+			cond_resched();
+	} while (ret == TV_E_PREEMPTED && arg.turns < 1000);
+	arg.result = kp->req->result;
+	arg.status = kp->req->status;
+	if (arg.result != TV_HC_RESULT_RETURNED) {
+		mutex_lock(&tf->lock);
+		tf->pals[slot] = NULL;
+		mutex_unlock(&tf->lock);
+		tv_kpal_free(kp);
+	} else {
+		tv_kpal_put(tf, kp);
+	}
+	if (ret)
+		return tv_errno((int)ret);
 	arg.size = sizeof(arg);
 	return copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;
 }

@@ -54,6 +54,10 @@ long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg);
 long tv_ioc_pal_unload(struct tv_file *tf, void __user *uarg);
 int tv_pal_stats(u32 *nr_pals, u64 *denied);
 long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg);
+long tv_ioc_pal_regs(struct tv_file *tf, void __user *uarg);
+long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg);
+struct vm_area_struct;
+int tv_pal_mmap(struct tv_file *tf, struct vm_area_struct *vma);
 
 /* dev.c */
 int tv_get_usize(void __user *uarg, u32 *usize);

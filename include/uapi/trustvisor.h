@@ -141,12 +141,51 @@ struct tv_pal_probe {
 	__u32 write_faults;	/* out: writes that faulted */
 };
 
+/*
+ * TV_IOC_TEST_PAL_REGS: only in a test build, for root.  One call of the
+ * PAL from the module with RCX, RDX, RSI, RDI, R8-R15 set to a pattern
+ * around each VMCALL; `changed` has a bit for each register (in that
+ * order, then RBX) that came back different.
+ */
+struct tv_pal_regs {
+	__u32 size;
+	__u32 handle;		/* in */
+	__u32 changed;		/* out */
+	__u32 turns;		/* out: VMCALLs it took (preemptions + 1) */
+	__u32 result;		/* out: TV_PAL_RESULT_* */
+	__s32 status;		/* out */
+};
+
+/*
+ * TV_IOC_TEST_PAL_RACE: only in a test build, for root.  Loads the image
+ * while a kernel thread on another CPU reads the first page of the block's
+ * sections window through Linux's direct map, before, during and after the
+ * load; the PAL is unloaded again before the ioctl returns.  After the load
+ * returned no read may succeed, and no read may ever see the image's first
+ * section bytes (`pattern`, the caller's copy of them).
+ */
+struct tv_pal_race {
+	__u32 size;
+	__u32 reader_cpu;	/* out */
+	__u64 image;		/* in */
+	__u64 image_len;	/* in */
+	__u8 pattern[32];	/* in */
+	__u32 reads_before;	/* out: reads that succeeded before the load began */
+	__u32 reads_after;	/* out: reads that succeeded after it returned: must be 0 */
+	__u32 pattern_seen;	/* out: reads that returned `pattern`: must be 0 */
+	__u32 reads_total;	/* out */
+	__s32 load_ret;		/* out: the load's errno, 0 */
+	__u32 pad;
+};
+
 #define TV_IOC_MAGIC		0xb7
 #define TV_IOC_STATUS		_IOWR(TV_IOC_MAGIC, 0x00, struct tv_status)
 #define TV_IOC_CPU_STATUS	_IOWR(TV_IOC_MAGIC, 0x01, struct tv_cpu_status)
 #define TV_IOC_PAL_LOAD		_IOWR(TV_IOC_MAGIC, 0x10, struct tv_pal_load)
 #define TV_IOC_PAL_CALL		_IOWR(TV_IOC_MAGIC, 0x11, struct tv_pal_call)
 #define TV_IOC_PAL_UNLOAD	_IOW(TV_IOC_MAGIC, 0x12, struct tv_pal_unload)
+#define TV_IOC_TEST_PAL_RACE	_IOWR(TV_IOC_MAGIC, 0x7b, struct tv_pal_race)
+#define TV_IOC_TEST_PAL_REGS	_IOWR(TV_IOC_MAGIC, 0x7c, struct tv_pal_regs)
 #define TV_IOC_TEST_PAL_PROBE	_IOWR(TV_IOC_MAGIC, 0x7d, struct tv_pal_probe)
 #define TV_IOC_TEST_NMI		_IOWR(TV_IOC_MAGIC, 0x7e, struct tv_nmi_test)
 #define TV_IOC_PROBE_MONITOR	_IOWR(TV_IOC_MAGIC, 0x7f, struct tv_probe_result)

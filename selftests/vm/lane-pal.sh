@@ -30,4 +30,21 @@ else
 	echo "not ok - rmmod: $(dmesg | tail -3 | tr '\n' ' ')"
 	suite_failed=1
 fi
+# The power-off after the lane runs with a PAL in the middle of a call on
+# one CPU: the reboot notifier's leave must pull that CPU out of the PAL,
+# wipe it, and give every CPU back (the judge checks the line).
+if insmod $S/trustvisor-test.ko; then
+	$S/tvctl run $S/pals/loop.pal >/dev/null 2>&1 &
+	sleep 2
+	if $S/tvctl status | grep -q 'PALs loaded *1/'; then
+		echo "ok - a looping PAL runs as the machine powers off"
+	else
+		echo "not ok - the looping PAL is not loaded: $($S/tvctl status | grep PALs)"
+		suite_failed=1
+	fi
+	echo "TV-EXPECT-AFTER-END: trustvisor: every CPU has left the monitor (reboot)"
+else
+	echo "not ok - insmod before the power-off"
+	suite_failed=1
+fi
 exit $suite_failed

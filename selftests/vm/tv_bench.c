@@ -114,6 +114,9 @@ static void *pal_image(size_t data, size_t *len)
 	return h;
 }
 
+static unsigned int status_vmcalls;	/* VMCALLs one STATUS makes: a CPU each, the PAL counts */
+
+/* All exits so far, and VMCALLs in *vmcalls, as one STATUS sees them. */
 static uint64_t total_exits(int fd, uint64_t *vmcalls)
 {
 	struct tv_status st = { .size = sizeof(st) };
@@ -122,9 +125,19 @@ static uint64_t total_exits(int fd, uint64_t *vmcalls)
 	ioctl(fd, TV_IOC_STATUS, &st);
 	for (int i = 0; i < TV_EXIT_REASON_MAX; i++)
 		t += st.exits[i];
-	/* This STATUS itself: one VMCALL per CPU and one for the PAL counts. */
-	*vmcalls = st.exits[18] - (st.nr_cpus_online + 1);
-	return t - (st.nr_cpus_online + 1);
+	*vmcalls = st.exits[18];
+	status_vmcalls = st.nr_cpus_online + 1;
+	return t;
+}
+
+/*
+ * An interval between two STATUS readings also holds VMCALLs of those two
+ * STATUS calls (some counted before their reading, some after): one
+ * STATUS's worth in all, taken off here.
+ */
+static double per_op(uint64_t a, uint64_t b, int n)
+{
+	return (double)(b - a - status_vmcalls) / n;
 }
 
 static void print_ticks(const char *what, uint64_t *t, int n, double exits, double vmcalls)
@@ -164,11 +177,10 @@ static int bench_load(int fd, const char *what, size_t data)
 		ioctl(fd, TV_IOC_PAL_UNLOAD, &u);
 		tu[i] = __rdtscp(&aux) - a;
 		e2 = total_exits(fd, &v2);
-		/* Minus the STATUS between them, whose exits land in the next interval. */
-		el += e1 - e0;
-		eu += e2 - e1;
-		vl += v1 - v0;
-		vu += v2 - v1;
+		el += e1 - e0 - status_vmcalls;
+		eu += e2 - e1 - status_vmcalls;
+		vl += v1 - v0 - status_vmcalls;
+		vu += v2 - v1 - status_vmcalls;
 	}
 	snprintf(name, sizeof(name), "load %s", what);
 	print_ticks(name, tl, N, (double)el / N, (double)vl / N);
@@ -210,7 +222,7 @@ static int bench_pal(void)
 		t[i] = __rdtscp(&aux) - a;
 	}
 	e1 = total_exits(fd, &v1);
-	print_ticks("null call", t, N, (double)(e1 - e0) / N, (double)(v1 - v0) / N);
+	print_ticks("null call", t, N, per_op(e0, e1, N), per_op(v0, v1, N));
 	e0 = total_exits(fd, &v0);
 	for (int i = 0; i < N; i++) {
 		uint64_t a = __rdtscp(&aux);
@@ -219,7 +231,7 @@ static int bench_pal(void)
 		t[i] = __rdtscp(&aux) - a;
 	}
 	e1 = total_exits(fd, &v1);
-	print_ticks("CPUID", t, N, (double)(e1 - e0) / N, (double)(v1 - v0) / N);
+	print_ticks("CPUID", t, N, per_op(e0, e1, N), per_op(v0, v1, N));
 	e0 = total_exits(fd, &v0);
 	for (int i = 0; i < N; i++) {
 		uint64_t a = __rdtscp(&aux);
@@ -228,7 +240,7 @@ static int bench_pal(void)
 		t[i] = __rdtscp(&aux) - a;
 	}
 	e1 = total_exits(fd, &v1);
-	print_ticks("getpid", t, N, (double)(e1 - e0) / N, (double)(v1 - v0) / N);
+	print_ticks("getpid", t, N, per_op(e0, e1, N), per_op(v0, v1, N));
 	struct tv_pal_unload u = { .size = sizeof(u), .handle = l.handle };
 	ioctl(fd, TV_IOC_PAL_UNLOAD, &u);
 	free(img);

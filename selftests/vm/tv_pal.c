@@ -24,6 +24,8 @@
 
 static int fd;
 
+#define TV_PAL_BLOCK_SIZE_TEST	(2UL << 20)	/* include/trustvisor/monitor.h */
+
 /* ---- assembling images ---- */
 
 struct img {
@@ -112,6 +114,30 @@ static const u8 code_kernel_read[] = {
 	0x48, 0x8b, 0x00,				/* mov rax, [rax] */
 };
 static const u8 data_page[8] = { 0 };
+
+/* Every general register but RSP and RAX to 0xa5..., then exit with status 0x77. */
+static u8 code_regs[16 * 10 + 16];
+static size_t code_regs_len;
+
+static void build_code_regs(void)
+{
+	static const u8 movabs[][2] = {
+		{ 0x48, 0xb9 }, { 0x48, 0xba }, { 0x48, 0xbb }, { 0x48, 0xbd }, { 0x48, 0xbe },
+		{ 0x48, 0xbf }, { 0x49, 0xb8 }, { 0x49, 0xb9 }, { 0x49, 0xba }, { 0x49, 0xbb },
+		{ 0x49, 0xbc }, { 0x49, 0xbd }, { 0x49, 0xbe }, { 0x49, 0xbf },
+	};
+	u8 *p = code_regs;
+
+	for (size_t i = 0; i < TV_ARRAY_SIZE(movabs); i++) {
+		*p++ = movabs[i][0];
+		*p++ = movabs[i][1];
+		memset(p, 0xa5, 8);
+		p += 8;
+	}
+	memcpy(p, (u8[]){ 0xbf, 0x77, 0, 0, 0, 0x31, 0xf6, EXIT_HC }, 15);
+	p += 15;
+	code_regs_len = p - code_regs;
+}
 
 /*
  * Counts [DATA] up by one (persistent), then spins rdi times and returns
@@ -527,6 +553,55 @@ static void test_simd_scrub(void)
 	pal_unload(h);
 }
 
+/*
+ * A kernel thread on the other CPU reads the block's first sections page
+ * through Linux's direct map before, during and after the load: once the
+ * load returned, none of its reads may succeed, and none may ever see the
+ * PAL's code (copied in only after every CPU flushed).
+ */
+static void test_race(void)
+{
+	struct tv_pal_race r = { .size = sizeof(r) };
+	struct img im;
+	int ret;
+
+	if (nr_cpus_online() < 2) {
+		ksft_test_result_skip("load racing a reader on another CPU: one CPU online\n");
+		return;
+	}
+	img_code(&im, code_hello, sizeof(code_hello));
+	r.image = (u64)(uintptr_t)im.buf;
+	r.image_len = im.len;
+	memcpy(r.pattern, code_hello, sizeof(code_hello));	/* the rest of the page is zero */
+	ret = ioctl(fd, TV_IOC_TEST_PAL_RACE, &r) ? -errno : 0;
+	ksft_test_result(!ret && !r.load_ret && r.reads_before >= 1000 && !r.reads_after &&
+			 !r.pattern_seen && nr_pals() == 0,
+			 "a reader on CPU %u: %u reads succeeded before the load, %u after it (want 0), PAL code seen %u times (want 0), %u reads (%s, load %s)\n",
+			 r.reader_cpu, r.reads_before, r.reads_after, r.pattern_seen, r.reads_total,
+			 strerror(-ret), strerror(-r.load_ret));
+}
+
+/* The kernel's registers around the call hypercall, from the test build's ioctl. */
+static void test_regs_scrub(void)
+{
+	struct tv_pal_regs r = { .size = sizeof(r) };
+	struct img im;
+	int ret;
+
+	build_code_regs();
+	img_code(&im, code_regs, code_regs_len);
+	if (pal_load(&im, &r.handle, NULL)) {
+		ksft_test_result_fail("load the register-filling PAL\n");
+		return;
+	}
+	ret = ioctl(fd, TV_IOC_TEST_PAL_REGS, &r) ? -errno : 0;
+	ksft_test_result(!ret && r.result == TV_PAL_RESULT_RETURNED && r.status == 0x77 &&
+			 !r.changed,
+			 "general registers of the kernel intact around a PAL that set all its own (changed mask %#x, %u VMCALLs, %s)\n",
+			 r.changed, r.turns, strerror(-ret));
+	pal_unload(r.handle);
+}
+
 struct two {
 	u32 h;
 	int cpu;
@@ -647,6 +722,53 @@ static u64 denied(void)
 	return ioctl(fd, TV_IOC_STATUS, &st) ? ~0ULL : st.denied_accesses;
 }
 
+/* Does touching *p (reading, or writing if `write`) kill a child with SIGSEGV? */
+static bool child_segv(volatile u8 *p, bool write)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (write)
+			p[0] = 0x42;
+		else
+			(void)p[0];
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
+}
+
+/*
+ * The PAL's block mapped into this process (the test build's mmap): from
+ * user mode, a read and a write each get SIGSEGV, and change nothing.
+ */
+static void test_user_mapping(u32 h)
+{
+	struct tv_pal_call c;
+	u8 *p = mmap(NULL, TV_PAL_BLOCK_SIZE_TEST, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		     (off_t)h * 4096);
+	u64 d0 = denied();
+	int ret;
+
+	if (p == MAP_FAILED) {
+		ksft_test_result_fail("mmap of the PAL's block (test build): %s\n", strerror(errno));
+		ksft_test_result_skip("write from user mode: no mapping\n");
+		ksft_test_result_skip("secret after user-mode attempts: no mapping\n");
+		return;
+	}
+	/* The page of its bss, where the secret is, and the first page. */
+	ksft_test_result(child_segv(p + 64 * 4096, false) && child_segv(p, false),
+			 "a user-mode read of the PAL's pages: SIGSEGV\n");
+	ksft_test_result(child_segv(p + 64 * 4096, true) && child_segv(p, true),
+			 "a user-mode write to the PAL's pages: SIGSEGV\n");
+	munmap(p, TV_PAL_BLOCK_SIZE_TEST);
+	ret = pal_call(h, 1, NULL, 0, NULL, 0, &c);
+	ksft_test_result(!ret && c.status == 1 && denied() - d0 >= 4,
+			 "secret intact after them; %llu more denied accesses counted\n",
+			 (unsigned long long)(denied() - d0));
+}
+
 /* PALs built with tvpal-cc (selftests/vm/build-pals.sh) from outside the repo. */
 static void test_sdk_pals(const char *dir)
 {
@@ -689,12 +811,13 @@ static void test_sdk_pals(const char *dir)
 	ret = pal_call(h, 2, NULL, 0, NULL, 0, &c);
 	ksft_test_result(!ret && c.result == TV_PAL_RESULT_RETURNED && c.status == 261888,
 			 "compiler-vectorized float code in the PAL: sum %d (want 261888)\n", c.status);
+	test_user_mapping(h);
 	pal_unload(h);
 }
 
 int main(int argc, char **argv)
 {
-	tv_ksft_start(51);
+	tv_ksft_start(56);
 	fd = tv_open();
 	if (fd < 0)
 		ksft_exit_fail_msg("%s: %s\n", TV_DEVICE, strerror(errno));
@@ -706,6 +829,8 @@ int main(int argc, char **argv)
 	test_kill_loop();
 	test_simd_scrub();
 	test_two_cpus();
+	test_regs_scrub();
+	test_race();
 	test_cycles_and_close();
 	test_sdk_pals(argc > 1 ? argv[1] : "/selftests/pals");
 	ksft_finished();
