@@ -20,6 +20,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -408,10 +409,19 @@ int tv_pal_stats(u32 *nr_pals, u64 *denied)
 }
 
 #ifdef TV_SELFTEST
-static bool tv_page_holds(const u8 *page, const u8 *pat, size_t n)
+/* Do the 32 bytes at p follow the secret's formula?  Computed, never stored. */
+static bool tv_secret_at(const u8 *p, const struct tv_pal_probe *a)
 {
-	for (size_t off = 0; off + n <= PAGE_SIZE; off++)
-		if (!memcmp(page + off, pat, n))
+	for (u32 t = 0; t < 32; t++)
+		if (p[t] != (u8)((t * a->mul + a->add) ^ a->xor))
+			return false;
+	return true;
+}
+
+static bool tv_page_holds(const u8 *page, const struct tv_pal_probe *a)
+{
+	for (size_t off = 0; off + 32 <= PAGE_SIZE; off += 8)
+		if (tv_secret_at(page + off, a))
 			return true;
 	return false;
 }
@@ -423,6 +433,39 @@ static bool tv_write_faults(void *va, u64 v)
 	return false;
 faulted:
 	return true;
+}
+
+struct tv_scan {
+	struct tv_pal_probe *arg;
+	u8 *buf;
+};
+
+/* One top-level System RAM range: read each page; write where reading faulted. */
+static int tv_scan_range(struct resource *r, void *p)
+{
+	struct tv_scan *sc = p;
+	struct tv_pal_probe *a = sc->arg;
+
+	if (r->parent != &iomem_resource)
+		return 0;	/* inside a top-level range, seen there */
+	for (unsigned long pfn = PFN_UP(r->start); pfn < PFN_DOWN(r->end + 1); pfn++) {
+		void *va;
+
+		if (!pfn_valid(pfn))
+			continue;
+		va = page_address(pfn_to_page(pfn));
+		a->ram_pages++;
+		if (copy_from_kernel_nofault(sc->buf, va, PAGE_SIZE)) {
+			a->ram_read_faults++;
+			if (!tv_write_faults(va, 0xbadc0ffee0ddf00dULL))
+				a->ram_writes_landed++;
+		} else if (tv_page_holds(sc->buf, a)) {
+			a->ram_hits++;
+		}
+		if (!(pfn & 255))
+			cond_resched();
+	}
+	return 0;
 }
 
 /* Kernel-mode attack on a PAL's memory for the selftests (TV_IOC_TEST_PAL_PROBE). */
@@ -453,19 +496,30 @@ long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg)
 		return ret;
 	}
 	arg.pages = arg.read_faults = arg.pattern_hits = arg.write_faults = 0;
+	arg.ram_pages = arg.ram_read_faults = arg.ram_hits = arg.ram_writes_landed = 0;
 	for (int i = 0; i < (1 << TV_PAL_BLOCK_ORDER); i++) {
 		void *va = page_address(kp->block + i);
 
 		arg.pages++;
 		if (copy_from_kernel_nofault(buf, va, PAGE_SIZE))
 			arg.read_faults++;
-		else if (tv_page_holds(buf, arg.pattern, sizeof(arg.pattern)))
+		else if (tv_page_holds(buf, &arg))
 			arg.pattern_hits++;
 		if (tv_write_faults(va, evil))
 			arg.write_faults++;
 	}
+	if (arg.flags & TV_PAL_PROBE_ALL_RAM) {
+		struct tv_scan sc = { .arg = &arg, .buf = buf };
+
+		ret = walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, 0, ~0ULL, &sc,
+					  tv_scan_range);
+		if (ret > 0 || ret == -EINVAL)
+			ret = 0;	/* walked them all */
+	}
 	tv_kpal_put(tf, kp);
 	kfree(buf);
+	if (ret)
+		return ret;
 	tv_log_drain(&tv_mon);
 	arg.size = sizeof(arg);
 	return copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;

@@ -128,18 +128,29 @@ struct tv_pal_unload {
 /*
  * TV_IOC_TEST_PAL_PROBE: only in a test build, for root.  The module, in
  * kernel mode, reads every page of the PAL's block through Linux's direct
- * map looking for `pattern`, then writes to each: the monitor must refuse
- * all of it.
+ * map looking for its secret, then writes to each; with
+ * TV_PAL_PROBE_ALL_RAM it then reads every page of System RAM the same way
+ * and writes to each page it could not read.  The monitor must refuse all
+ * of it.  The secret's bytes are given by a formula, byte i being
+ * ((i * mul + add) ^ xor) & 0xff for i < 32, so that no copy of them exists
+ * in RAM outside the PAL.  It is looked for at 8-byte aligned offsets.
  */
 struct tv_pal_probe {
 	__u32 size;
 	__u32 handle;		/* in: a PAL of this open file */
-	__u8 pattern[32];	/* in */
-	__u32 pages;		/* out: pages tried */
+	__u32 mul, add, xor;	/* in: the secret's formula */
+	__u32 flags;		/* in: TV_PAL_PROBE_* */
+	__u32 pages;		/* out: block pages tried */
 	__u32 read_faults;	/* out: reads that faulted */
-	__u32 pattern_hits;	/* out: pages that could be read and held the pattern */
+	__u32 pattern_hits;	/* out: pages that could be read and held the secret */
 	__u32 write_faults;	/* out: writes that faulted */
+	__u64 ram_pages;	/* out, ALL_RAM: System RAM pages tried */
+	__u64 ram_read_faults;	/* out: reads that faulted */
+	__u64 ram_hits;		/* out: readable pages that held the secret */
+	__u64 ram_writes_landed;	/* out: writes to unreadable pages that did not fault */
 };
+
+#define TV_PAL_PROBE_ALL_RAM	1U
 
 /*
  * TV_IOC_TEST_PAL_REGS: only in a test build, for root.  One call of the
