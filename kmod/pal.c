@@ -497,6 +497,15 @@ long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg)
 	}
 	arg.pages = arg.read_faults = arg.pattern_hits = arg.write_faults = 0;
 	arg.ram_pages = arg.ram_read_faults = arg.ram_hits = arg.ram_writes_landed = 0;
+	/* All of RAM first: the block's writes below would spoil what a scan could find. */
+	if (arg.flags & TV_PAL_PROBE_ALL_RAM) {
+		struct tv_scan sc = { .arg = &arg, .buf = buf };
+
+		ret = walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, 0, ~0ULL, &sc,
+					  tv_scan_range);
+		if (ret > 0 || ret == -EINVAL)
+			ret = 0;	/* walked them all */
+	}
 	for (int i = 0; i < (1 << TV_PAL_BLOCK_ORDER); i++) {
 		void *va = page_address(kp->block + i);
 
@@ -507,14 +516,6 @@ long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg)
 			arg.pattern_hits++;
 		if (tv_write_faults(va, evil))
 			arg.write_faults++;
-	}
-	if (arg.flags & TV_PAL_PROBE_ALL_RAM) {
-		struct tv_scan sc = { .arg = &arg, .buf = buf };
-
-		ret = walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, 0, ~0ULL, &sc,
-					  tv_scan_range);
-		if (ret > 0 || ret == -EINVAL)
-			ret = 0;	/* walked them all */
 	}
 	tv_kpal_put(tf, kp);
 	kfree(buf);

@@ -789,6 +789,39 @@ static long mem_free_kb(void)
 	return kb;
 }
 
+/* 16 PALs per open file, 64 in all: the next load gets ENOSPC, and nothing is left. */
+static void test_caps(void)
+{
+	struct img im;
+	int fds[5], saved = fd, r16 = 0, r64 = 0, loaded = 0;
+	u32 h, before = nr_pals();
+
+	img_code(&im, code_hello, sizeof(code_hello));
+	for (int f = 0; f < 5; f++) {
+		fd = fds[f] = tv_open();
+		for (int i = 0; i < 16; i++) {
+			int r = pal_load(&im, &h, NULL);
+
+			if (r == 0)
+				loaded++;
+			else if (f < 4)
+				r64 = r64 ?: r;		/* an unexpected refusal */
+			else if (!r16)
+				r16 = r;		/* the 65th load */
+		}
+	}
+	fd = fds[0];
+	int r17 = pal_load(&im, &h, NULL);
+	fd = saved;
+	u32 at_cap = nr_pals();
+	for (int f = 0; f < 5; f++)
+		close(fds[f]);
+	ksft_test_result(loaded == 64 && !r64 && r16 == -ENOSPC && r17 == -ENOSPC &&
+			 at_cap == 64 && nr_pals() == before,
+			 "caps: 64 PALs load on 4 files, the 65th and a 17th on one file get %s and %s; closing unloads all\n",
+			 strerror(-r16), strerror(-r17));
+}
+
 static void test_cycles_and_close(void)
 {
 	struct tv_pal_call c;
@@ -934,8 +967,9 @@ static void test_sdk_pals(const char *dir)
 			 pr.pages, pr.read_faults, pr.write_faults, pr.pattern_hits, strerror(-ret));
 	ksft_test_result(!ret && pr.ram_pages > 10000 && pr.ram_read_faults >= 512 &&
 			 !pr.ram_hits && !pr.ram_writes_landed,
-			 "a scan of all %llu pages of RAM: the secret nowhere, %llu pages unreadable, %llu writes to them landed\n",
-			 (unsigned long long)pr.ram_pages, (unsigned long long)pr.ram_read_faults,
+			 "a scan of all %llu pages of RAM: the secret on %llu of them (want 0), %llu unreadable, %llu writes to those landed (want 0)\n",
+			 (unsigned long long)pr.ram_pages, (unsigned long long)pr.ram_hits,
+			 (unsigned long long)pr.ram_read_faults,
 			 (unsigned long long)pr.ram_writes_landed);
 	ksft_test_result(denied() - d0 >= 1024, "STATUS counts %llu denied accesses\n",
 			 (unsigned long long)(denied() - d0));
@@ -951,7 +985,7 @@ static void test_sdk_pals(const char *dir)
 
 int main(int argc, char **argv)
 {
-	tv_ksft_start(60);
+	tv_ksft_start(61);
 	fd = tv_open();
 	if (fd < 0)
 		ksft_exit_fail_msg("%s: %s\n", TV_DEVICE, strerror(errno));
@@ -969,6 +1003,7 @@ int main(int argc, char **argv)
 	test_abort_suspended();
 	test_nmi_during_pal();
 	test_cycles_and_close();
+	test_caps();
 	test_sdk_pals(argc > 1 ? argv[1] : "/selftests/pals");
 	ksft_finished();
 }
