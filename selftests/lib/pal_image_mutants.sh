@@ -7,6 +7,7 @@
 # survives means a rule could go with every test green.  Prints TAP.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. selftests/mutant-judge.sh
 CC=${CC:-cc}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -59,13 +60,7 @@ for ((i = 0; i < ${#mutants[@]}; i += 2)); do
 		failed=1
 		continue
 	fi
-	out=$("$work/t" 2>&1)
-	if grep '^not ok' <<<"$out" | grep -qF -- "$want"; then
-		echo "ok $n killed: breaking the rule fails \"$want\""
-	else
-		grep -E '^not ok' <<<"$out" | head -3 | sed 's/^/# /'
-		echo "not ok $n mutant SURVIVED: '$subst': no failing test names \"$want\""
-		failed=1
-	fi
+	mutant_judge $n "$work/t" "$want" "breaking the rule fails \"$want\"" \
+		"'$subst': no failing test names \"$want\""
 done
 exit $failed
