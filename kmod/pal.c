@@ -147,13 +147,50 @@ static struct tv_kpal *tv_kpal_alloc(void)
 	return kp;
 }
 
+/* What one load hands the monitor: the block, the image's copy and its page list. */
+struct tv_load {
+	struct tv_kpal *kp;
+	void *image;
+	u64 *list;
+	struct tv_hc_pal_load *req;
+};
+
+/* Copies the user's image in and fills the monitor's request; tv_load_release() after. */
+static long tv_load_prepare(struct tv_load *ld, u64 uimage, u64 len)
+{
+	long ret;
+
+	ld->image = vmalloc(len);
+	ld->kp = tv_kpal_alloc();
+	ld->req = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!ld->image || !ld->kp || !ld->req)
+		return -ENOMEM;
+	if (copy_from_user(ld->image, u64_to_user_ptr(uimage), len))
+		return -EFAULT;
+	ret = tv_image_pages(ld->image, len, &ld->list);
+	if (ret)
+		return ret;
+	ld->req->block = page_to_phys(ld->kp->block);
+	ld->req->image_pages = virt_to_phys(ld->list);
+	ld->req->image_len = len;
+	return 0;
+}
+
+/* Frees what the load still owns: the PAL too, unless the file took it (kp NULL). */
+static void tv_load_release(struct tv_load *ld)
+{
+	tv_log_drain(&tv_mon);
+	if (ld->kp)
+		tv_kpal_free(ld->kp);
+	free_page((unsigned long)ld->list);
+	free_page((unsigned long)ld->req);
+	vfree(ld->image);
+}
+
 long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg)
 {
-	struct tv_hc_pal_load *req = NULL;
+	struct tv_load ld = { 0 };
 	struct tv_pal_load arg;
-	struct tv_kpal *kp = NULL;
-	void *image = NULL;
-	u64 *list = NULL;
 	u32 usize;
 	long ret;
 	int slot;
@@ -170,23 +207,9 @@ long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg)
 		return -ENOEXEC;
 	if (arg.image_len > TV_PAL_IMAGE_MAX)
 		return -E2BIG;
-	image = vmalloc(arg.image_len);
-	kp = tv_kpal_alloc();
-	req = (void *)get_zeroed_page(GFP_KERNEL);
-	if (!image || !kp || !req) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (copy_from_user(image, u64_to_user_ptr(arg.image), arg.image_len)) {
-		ret = -EFAULT;
-		goto out;
-	}
-	ret = tv_image_pages(image, arg.image_len, &list);
+	ret = tv_load_prepare(&ld, arg.image, arg.image_len);
 	if (ret)
 		goto out;
-	req->block = page_to_phys(kp->block);
-	req->image_pages = virt_to_phys(list);
-	req->image_len = arg.image_len;
 
 	mutex_lock(&tf->lock);
 	slot = tv_find_slot(tf);
@@ -195,13 +218,13 @@ long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg)
 		ret = -ENOSPC;
 		goto out;
 	}
-	ret = tv_hypercall(TV_HC_PAL_LOAD, virt_to_phys(req), 0, 0, NULL);
+	ret = tv_hypercall(TV_HC_PAL_LOAD, virt_to_phys(ld.req), 0, 0, NULL);
 	if (!ret) {
-		kp->handle = req->handle;
-		tf->pals[slot] = kp;
+		ld.kp->handle = ld.req->handle;
+		tf->pals[slot] = ld.kp;
 	}
 	mutex_unlock(&tf->lock);
-	arg.reason = req->reason;
+	arg.reason = ld.req->reason;
 	if (ret) {
 		if (ret != TV_E_IMAGE)
 			pr_info("PAL load refused: %s\n", tv_strerror((int)ret));
@@ -211,19 +234,14 @@ long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg)
 			ret = -EFAULT;
 		goto out;
 	}
-	arg.handle = kp->handle;
-	memcpy(arg.measurement, req->measurement, sizeof(arg.measurement));
-	kp = NULL;	/* the file owns it now */
+	arg.handle = ld.kp->handle;
+	memcpy(arg.measurement, ld.req->measurement, sizeof(arg.measurement));
+	ld.kp = NULL;	/* the file owns it now */
 	arg.size = sizeof(arg);
 	if (copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))))
 		ret = -EFAULT;	/* loaded all the same: closing the file unloads it */
 out:
-	tv_log_drain(&tv_mon);
-	if (kp)
-		tv_kpal_free(kp);
-	free_page((unsigned long)list);
-	free_page((unsigned long)req);
-	vfree(image);
+	tv_load_release(&ld);
 	return ret;
 }
 
@@ -567,13 +585,10 @@ static int tv_race_reader(void *arg)
  */
 long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg)
 {
-	struct tv_hc_pal_load *req = NULL;
 	struct task_struct *t = NULL;
+	struct tv_load ld = { 0 };
 	struct tv_race *r = NULL;
 	struct tv_pal_race arg;
-	struct tv_kpal *kp = NULL;
-	void *image = NULL;
-	u64 *list = NULL;
 	int cpu, other;
 	u32 usize;
 	long ret;
@@ -588,23 +603,11 @@ long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg)
 		return ret;
 	if (arg.image_len < sizeof(struct tv_pal_header) || arg.image_len > TV_PAL_IMAGE_MAX)
 		return -EINVAL;
-	image = vmalloc(arg.image_len);
-	kp = tv_kpal_alloc();
-	req = (void *)get_zeroed_page(GFP_KERNEL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!image || !kp || !req || !r)
-		goto out;
-	ret = -EFAULT;
-	if (copy_from_user(image, u64_to_user_ptr(arg.image), arg.image_len))
-		goto out;
-	ret = tv_image_pages(image, arg.image_len, &list);
+	ret = r ? tv_load_prepare(&ld, arg.image, arg.image_len) : -ENOMEM;
 	if (ret)
 		goto out;
-	req->block = page_to_phys(kp->block);
-	req->image_pages = virt_to_phys(list);
-	req->image_len = arg.image_len;
-	r->va = page_address(kp->block) + 64 * PAGE_SIZE;	/* the sections window */
+	r->va = page_address(ld.kp->block) + 64 * PAGE_SIZE;	/* the sections window */
 	memcpy(r->pattern, arg.pattern, sizeof(r->pattern));
 	r->after_reads = 20000;
 
@@ -627,7 +630,7 @@ long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg)
 	arg.reader_cpu = other;
 	preempt_disable();
 	WRITE_ONCE(r->phase, 1);
-	ret = tv_hypercall(TV_HC_PAL_LOAD, virt_to_phys(req), 0, 0, NULL);
+	ret = tv_hypercall(TV_HC_PAL_LOAD, virt_to_phys(ld.req), 0, 0, NULL);
 	WRITE_ONCE(r->phase, 2);
 	preempt_enable();
 	arg.load_ret = tv_errno((int)ret);
@@ -636,9 +639,9 @@ long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg)
 	WRITE_ONCE(r->phase, 3);
 	kthread_stop(t);
 	if (!ret) {
-		kp->handle = req->handle;
-		ret = tv_kpal_unload(kp);
-		kp = NULL;
+		ld.kp->handle = ld.req->handle;
+		ret = tv_kpal_unload(ld.kp);
+		ld.kp = NULL;
 		if (ret)
 			goto out;
 	}
@@ -649,13 +652,8 @@ long tv_ioc_pal_race(struct tv_file *tf, void __user *uarg)
 	arg.size = sizeof(arg);
 	ret = copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;
 out:
-	tv_log_drain(&tv_mon);
-	if (kp)
-		tv_kpal_free(kp);
+	tv_load_release(&ld);
 	kfree(r);
-	free_page((unsigned long)list);
-	free_page((unsigned long)req);
-	vfree(image);
 	return ret;
 }
 
