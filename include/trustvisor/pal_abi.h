@@ -111,4 +111,64 @@ struct tv_pal_section {
  */
 #define TV_PAL_HC_EXIT		0x7456200
 
+/*
+ * Services (docs/pal-sdk.md): the PAL's µTPM.  VMCALL with RAX = the
+ * service and its arguments in RDI, RSI, RDX, RCX, R8, which is the SysV
+ * order of the <trustvisor/pal.h> functions; the result comes back in RAX
+ * (0 or a negative TV_PAL_E* code) and every other register is kept.  The
+ * monitor checks every pointer against the PAL's own page tables (a
+ * buffer the PAL could not read, or write where the service writes, gets
+ * TV_PAL_EFAULT and nothing is written) and copies in and out.  An unknown
+ * service number terminates the PAL as a bad hypercall.
+ */
+#define TV_PAL_HC_RANDOM	0x7456201	/* buf, len */
+#define TV_PAL_HC_PCR_READ	0x7456202	/* index, value[32] */
+#define TV_PAL_HC_PCR_EXTEND	0x7456203	/* index, digest[32] */
+#define TV_PAL_HC_SEAL		0x7456204	/* data, len, policy, blob, blob_len */
+#define TV_PAL_HC_UNSEAL	0x7456205	/* blob, blob_len, data, len */
+#define TV_PAL_HC_QUOTE		0x7456206	/* nonce, nonce_len, pcr_mask, quote, quote_len */
+#define TV_PAL_HC_COUNTER_READ	0x7456207	/* id, value */
+#define TV_PAL_HC_COUNTER_INC	0x7456208	/* id, value */
+
+#define TV_PAL_NR_PCRS		24	/* sha256 bank; PCR 0 is the PAL's identity */
+#define TV_PAL_NR_COUNTERS	8	/* per PAL identity, ids 0 .. 7 */
+#define TV_PAL_RANDOM_MAX	(64U << 10)	/* bytes per tv_random */
+#define TV_PAL_SEAL_MAX		4096U	/* bytes of data per sealed blob */
+#define TV_PAL_BLOB_MAX		(TV_PAL_SEAL_MAX + 140U)	/* a blob's size at most */
+#define TV_PAL_NONCE_MAX	64U
+/* A quote: TPM2B_ATTEST (2-byte big-endian size, TPMS_ATTEST), then TPMT_SIGNATURE. */
+#define TV_PAL_QUOTE_MAX	(2U + 192U + 72U)
+
+/* The services' results: the negated Linux errno values of the same names. */
+#define TV_PAL_EPERM		(-1)	/* not allowed: extending PCR 0 */
+#define TV_PAL_ENOENT		(-2)	/* no such counter set (cannot happen to a loaded PAL) */
+#define TV_PAL_EAGAIN		(-11)	/* no entropy now: try again */
+#define TV_PAL_EACCES		(-13)	/* a blob's policy or recipient does not admit this PAL */
+#define TV_PAL_EFAULT		(-14)	/* a pointer the PAL cannot access that way */
+#define TV_PAL_EINVAL		(-22)	/* a bad index, length, mask or flag */
+#define TV_PAL_ENOSPC		(-28)	/* the output buffer is too small (*len says how much) */
+#define TV_PAL_ERANGE		(-34)	/* more than the service takes (data, nonce, random) */
+#define TV_PAL_EBADMSG		(-74)	/* not a blob of this monitor, or changed */
+#define TV_PAL_EOVERFLOW	(-75)	/* the counter is at its maximum */
+
+/* tv_seal_policy.flags */
+#define TV_SEAL_F_PCR_DIGEST	(1U << 0)	/* pcr_digest is the expected composite */
+#define TV_SEAL_F_RELEASE_TO	(1U << 1)	/* release_to names the PAL that may unseal */
+
+#ifndef __ASSEMBLY__
+/*
+ * Who may unseal.  pcr_mask (bit i: PCR i, 0 for none) selects PCRs whose
+ * composite, SHA-256 over their values in ascending order, must be
+ * pcr_digest (with TV_SEAL_F_PCR_DIGEST) or else what it is now.  The
+ * unsealer is the PAL measured release_to (with TV_SEAL_F_RELEASE_TO), or
+ * else the sealer itself.  Unknown flags are refused.
+ */
+struct tv_seal_policy {
+	uint32_t pcr_mask;
+	uint32_t flags;
+	uint8_t pcr_digest[32];
+	uint8_t release_to[32];
+};
+#endif
+
 #endif

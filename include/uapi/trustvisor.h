@@ -126,6 +126,46 @@ struct tv_pal_unload {
 };
 
 /*
+ * TV_IOC_IDENTITY: who the monitor is (docs/attestation.md).  Output only,
+ * sized like STATUS.  The identity key is generated inside the monitor and
+ * its private half never leaves it; but Linux carries this answer, so until
+ * the launch evidence anchors the key in the hardware TPM it is
+ * informational: a kernel that lies about it can lie about all of it.
+ */
+struct tv_identity {
+	__u32 size;		/* in: sizeof as known by caller; out: filled */
+	__u32 launch;		/* out: TV_LAUNCH_* */
+	__u32 flags;		/* out: TV_IDENTITY_F_* */
+	__u32 public_area_len;	/* out: bytes of public_area */
+	__u8 pubkey[65];	/* out: P-256 point, uncompressed (0x04 || X || Y) */
+	__u8 pad[3];
+	__u8 public_area[96];	/* out: the key as a marshalled TPM2B_PUBLIC */
+	__u8 name[34];		/* out: its TPM name (sha256 nameAlg || digest) */
+	__u8 pad2[6];
+	__u8 measurement[32];	/* out: SHA-256 of the monitor image, as STATUS */
+	char launch_desc[64];	/* out: NUL-terminated, for people */
+};
+#define TV_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
+#define TV_IDENTITY_F_EPHEMERAL	(1U << 0)	/* master secret new at this load */
+/*
+ * TV_IOC_PAL_QUOTE: a quote of a loaded PAL's µTPM PCRs over the caller's
+ * nonce, signed by the identity key: a TPMS_ATTEST and its TPMT_SIGNATURE,
+ * as TPM2_Quote returns them, and the values of the quoted PCRs.  The PAL
+ * must be idle (between calls: else EBUSY).  Read with copy_struct_from_user.
+ */
+struct tv_pal_quote {
+	__u32 size;		/* in */
+	__u32 handle;		/* in: a PAL of this open file */
+	__u32 pcr_mask;		/* in: bit i quotes PCR i; must include PCR 0 */
+	__u32 nonce_len;	/* in: <= TV_PAL_NONCE_MAX (64) */
+	__u8 nonce[64];		/* in: the qualifying data */
+	__u32 attest_len;	/* out */
+	__u32 sig_len;		/* out */
+	__u8 attest[192];	/* out: TPMS_ATTEST */
+	__u8 sig[72];		/* out: TPMT_SIGNATURE (ECDSA P-256, SHA-256) */
+	__u8 pcrs[24][32];	/* out: PCR i's value at pcrs[i] if quoted, else zero */
+};
+/*
  * TV_IOC_TEST_PAL_PROBE: only in a test build, for root.  The module, in
  * kernel mode, reads every page of the PAL's block through Linux's direct
  * map looking for its secret, then writes to each; with
@@ -195,6 +235,8 @@ struct tv_pal_race {
 #define TV_IOC_PAL_LOAD		_IOWR(TV_IOC_MAGIC, 0x10, struct tv_pal_load)
 #define TV_IOC_PAL_CALL		_IOWR(TV_IOC_MAGIC, 0x11, struct tv_pal_call)
 #define TV_IOC_PAL_UNLOAD	_IOW(TV_IOC_MAGIC, 0x12, struct tv_pal_unload)
+#define TV_IOC_IDENTITY		_IOWR(TV_IOC_MAGIC, 0x02, struct tv_identity)
+#define TV_IOC_PAL_QUOTE	_IOWR(TV_IOC_MAGIC, 0x13, struct tv_pal_quote)
 #define TV_IOC_TEST_PAL_RACE	_IOWR(TV_IOC_MAGIC, 0x7b, struct tv_pal_race)
 #define TV_IOC_TEST_PAL_REGS	_IOWR(TV_IOC_MAGIC, 0x7c, struct tv_pal_regs)
 #define TV_IOC_TEST_PAL_PROBE	_IOWR(TV_IOC_MAGIC, 0x7d, struct tv_pal_probe)
