@@ -21,6 +21,35 @@ else
 	echo "not ok - tvctl status: no PAL line"
 	suite_failed=1
 fi
+echo "# === a PAL's block is charged to its caller's memory cgroup"
+cg=/sys/fs/cgroup
+if mkdir -p $cg && mount -t cgroup2 none $cg 2>/dev/null &&
+	echo +memory >$cg/cgroup.subtree_control && mkdir $cg/small $cg/big &&
+	echo 1M >$cg/small/memory.max && echo 64M >$cg/big/memory.max; then
+	out=$(sh -c "echo \$\$ >$cg/small/cgroup.procs && exec $S/tvctl run $S/pals/hello.pal" 2>&1)
+	if [ $? -ne 0 ] && echo "$out" | grep -qi 'cannot allocate memory'; then
+		echo "ok - a load in a cgroup with memory.max 1M is refused: $out"
+	else
+		echo "not ok - a load past memory.max: $out"
+		suite_failed=1
+	fi
+	sh -c "echo \$\$ >$cg/big/cgroup.procs && exec $S/tvctl run $S/pals/loop.pal" >/dev/null 2>&1 &
+	looper=$!
+	sleep 2
+	during=$(cat $cg/big/memory.current)
+	kill -9 $looper
+	wait $looper 2>/dev/null
+	after=$(cat $cg/big/memory.current)
+	if [ "$during" -ge $((2 * 1024 * 1024)) ] && [ "$after" -lt $((2 * 1024 * 1024)) ]; then
+		echo "ok - memory.current is $during while a PAL runs, $after after it was killed"
+	else
+		echo "not ok - memory.current $during during a PAL, $after after"
+		suite_failed=1
+	fi
+else
+	echo "not ok - cannot set up cgroup2 memory limits"
+	suite_failed=1
+fi
 echo "# === the module's and the monitor's log lines"
 dmesg | grep trustvisor | tail -30
 rmmod trustvisor || suite_failed=1
