@@ -52,18 +52,22 @@
 #define UTPM_SEAL_OVERHEAD (UTPM_SEAL_HDR_SIZE + 16)
 #define UTPM_SEAL_BLOB_MAX (UTPM_SEAL_MAX_DATA + UTPM_SEAL_OVERHEAD)
 
-/* Counters: fixed monitor-wide table, owned by PAL identity. */
-#define UTPM_MAX_COUNTERS 32
-#define UTPM_COUNTERS_PER_PAL 4
+/*
+ * Counters: a set of UTPM_COUNTERS_PER_PAL for each PAL identity, in a table
+ * of UTPM_COUNTER_SETS sets (loaded PALs plus identities that incremented).
+ */
+#define UTPM_COUNTERS_PER_PAL 8
+#define UTPM_COUNTER_SETS 128
 
 /* A PCR selection in the sha256 bank: bit i selects PCR i. */
 struct utpm_pcr_sel {
 	u32 mask;
 };
 
-struct utpm_counter {
+struct utpm_counter_set {
 	u8 owner[UTPM_MEAS_SIZE];
-	u64 value;
+	u64 value[UTPM_COUNTERS_PER_PAL];
+	u32 users;		/* PALs of this identity attached now */
 	bool used;
 };
 
@@ -74,7 +78,7 @@ struct utpm_root {
 	u8 id_name[UTPM_NAME_SIZE];
 	struct hmac_drbg drbg;
 	u64 clock_ms;
-	struct utpm_counter counters[UTPM_MAX_COUNTERS];
+	struct utpm_counter_set counter_sets[UTPM_COUNTER_SETS];
 	bool ready;
 };
 
@@ -156,8 +160,15 @@ int utpm_quote(const struct utpm_root *r, const struct utpm *u,
 /* Random bytes; reseeds from hw_entropy when the DRBG asks for it. */
 int utpm_get_random(struct utpm_root *r, const struct utpm *u, void *out, size_t len);
 
-/* Counter ids are private to the owning PAL; others see TV_ENOENT. */
-int utpm_counter_create(struct utpm_root *r, const struct utpm *u, u32 *id);
+/*
+ * Counters.  attach at PAL load takes the identity's set (TV_ENOSPC if the
+ * table is full), detach at unload gives it back once no PAL of that
+ * identity is left and none of its counters moved.  Ids are per identity,
+ * 0 .. UTPM_COUNTERS_PER_PAL - 1 (beyond: TV_EINVAL); a PAL not attached
+ * gets TV_ENOENT.
+ */
+int utpm_counters_attach(struct utpm_root *r, const struct utpm *u);
+void utpm_counters_detach(struct utpm_root *r, const struct utpm *u);
 int utpm_counter_read(const struct utpm_root *r, const struct utpm *u, u32 id,
 		      u64 *value);
 /* TV_ERANGE (and no change) once the counter is at its maximum. */

@@ -10,7 +10,7 @@
 #include "selftests/tap.h"
 #include "selftests/utpm/common.h"
 
-#define PLAN 70
+#define PLAN 73
 
 static struct utpm_root root, root2;
 static struct utpm pal_a, pal_b, pal_c;
@@ -536,60 +536,97 @@ static void test_random(void)
 
 static void test_counters(void)
 {
-	struct utpm palx[8];
-	u32 id, id2, ids[UTPM_MAX_COUNTERS];
+	struct utpm palx[UTPM_COUNTER_SETS], again;
 	u64 v = 0, v2 = 0;
-	unsigned int i, made = 0;
+	unsigned int i, got = 0;
 	int ok;
 
-	ok = utpm_counter_create(&root, &pal_a, &id) == TV_OK &&
-	     utpm_counter_read(&root, &pal_a, id, &v) == TV_OK && v == 0 &&
-	     utpm_counter_increment(&root, &pal_a, id, &v) == TV_OK && v == 1 &&
-	     utpm_counter_increment(&root, &pal_a, id, &v) == TV_OK && v == 2 &&
-	     utpm_counter_read(&root, &pal_a, id, &v2) == TV_OK && v2 == 2;
-	tap_ok(ok, "counter: create at 0, increment returns 1, 2, read returns 2");
+	v = 77;
+	ok = utpm_counter_read(&root, &pal_a, 0, &v) == TV_ENOENT && v == 77;
+	tap_ok(ok, "counter: a PAL not attached -> TV_ENOENT");
+
+	ok = utpm_counters_attach(&root, &pal_a) == TV_OK &&
+	     utpm_counter_read(&root, &pal_a, 0, &v) == TV_OK && v == 0 &&
+	     utpm_counter_increment(&root, &pal_a, 0, &v) == TV_OK && v == 1 &&
+	     utpm_counter_increment(&root, &pal_a, 0, &v) == TV_OK && v == 2 &&
+	     utpm_counter_read(&root, &pal_a, 0, &v2) == TV_OK && v2 == 2 &&
+	     utpm_counter_read(&root, &pal_a, UTPM_COUNTERS_PER_PAL - 1, &v2) == TV_OK &&
+	     v2 == 0;
+	tap_ok(ok, "counter: starts at 0, increment returns 1, 2, read returns 2, others 0");
 
 	v = 77;
-	ok = utpm_counter_read(&root, &pal_b, id, &v) == TV_ENOENT &&
-	     utpm_counter_increment(&root, &pal_b, id, &v) == TV_ENOENT && v == 77 &&
-	     utpm_counter_read(&root, &pal_a, id, &v2) == TV_OK && v2 == 2 &&
-	     utpm_counter_read(&root, &pal_a, UTPM_MAX_COUNTERS, &v) == TV_ENOENT &&
-	     utpm_counter_read(&root, &pal_a, ~0u, &v) == TV_ENOENT && v == 77;
-	tap_ok(ok, "counter: other PAL and out-of-table ids -> TV_ENOENT, no change");
+	ok = utpm_counters_attach(&root, &pal_b) == TV_OK &&
+	     utpm_counter_read(&root, &pal_b, 0, &v) == TV_OK && v == 0 &&
+	     utpm_counter_increment(&root, &pal_b, 0, &v) == TV_OK && v == 1 &&
+	     utpm_counter_read(&root, &pal_a, 0, &v2) == TV_OK && v2 == 2;
+	tap_ok(ok, "counter: another PAL's id 0 is its own; neither sees the other's");
+
+	v = 77;
+	ok = utpm_counter_read(&root, &pal_a, UTPM_COUNTERS_PER_PAL, &v) == TV_EINVAL &&
+	     utpm_counter_increment(&root, &pal_a, ~0u, &v) == TV_EINVAL && v == 77 &&
+	     utpm_counter_read(&root, &pal_a, 0, NULL) == TV_EINVAL;
+	tap_ok(ok, "counter: ids past %d and a NULL value -> TV_EINVAL, no change",
+	       UTPM_COUNTERS_PER_PAL - 1);
+
+	utpm_counters_detach(&root, &pal_a);
+	v = 77;
+	ok = utpm_counter_read(&root, &pal_a, 0, &v) == TV_ENOENT && v == 77;
+	utpm_init(&again, meas_a);
+	ok = ok && utpm_counters_attach(&root, &again) == TV_OK &&
+	     utpm_counter_read(&root, &again, 0, &v) == TV_OK && v == 2;
+	tap_ok(ok, "counter survives the PAL being unloaded and loaded again (same measurement)");
+
+	/* Two loaded PALs of one identity share the set; it outlives the first. */
+	ok = utpm_counters_attach(&root, &pal_a) == TV_OK;
+	utpm_counters_detach(&root, &again);
+	ok = ok && utpm_counter_increment(&root, &pal_a, 0, &v) == TV_OK && v == 3;
+	tap_ok(ok, "counter: two PALs of one identity share a set until the last goes");
+
+	/* Fill the table with identities that never count: each gives its set back. */
+	ok = 1;
+	for (i = 0; i < 4 * UTPM_COUNTER_SETS; i++) {
+		u8 m[32] = { 0x40, (u8)i, (u8)(i >> 8) };
+		struct utpm t;
+
+		utpm_init(&t, m);
+		ok &= utpm_counters_attach(&root, &t) == TV_OK;
+		utpm_counters_detach(&root, &t);
+	}
+	tap_ok(ok, "counter: %d loads of PALs that never count leave no set behind",
+	       4 * UTPM_COUNTER_SETS);
+
+	/* Identities that counted keep their sets: the table runs full, then ENOSPC. */
+	for (i = 0; i < UTPM_COUNTER_SETS; i++) {
+		u8 m[32] = { 0x30, (u8)i };
+
+		utpm_init(&palx[i], m);
+	}
+	for (i = 0; i < UTPM_COUNTER_SETS; i++) {
+		if (utpm_counters_attach(&root, &palx[i]) != TV_OK)
+			break;
+		got++;
+		utpm_counter_increment(&root, &palx[i], 1, &v);
+		utpm_counters_detach(&root, &palx[i]);
+	}
+	/* pal_a and pal_b hold two sets. */
+	tap_ok(got == UTPM_COUNTER_SETS - 2 &&
+	       utpm_counters_attach(&root, &palx[UTPM_COUNTER_SETS - 1]) == TV_ENOSPC &&
+	       utpm_counters_attach(&root, &pal_a) == TV_OK,
+	       "counter: %d sets, then TV_ENOSPC for a new identity but not a known one",
+	       UTPM_COUNTER_SETS);
 
 	{
-		struct utpm again;
+		struct utpm_counter_set *s = NULL;
 
-		utpm_init(&again, meas_a);
-		tap_ok(utpm_counter_read(&root, &again, id, &v) == TV_OK && v == 2,
-		       "counter survives the PAL being reloaded (same measurement)");
+		for (i = 0; i < UTPM_COUNTER_SETS; i++)
+			if (!memcmp(root.counter_sets[i].owner, meas_a, 32))
+				s = &root.counter_sets[i];
+		s->value[0] = UINT64_MAX - 1;
 	}
-
-	ok = 1;
-	for (i = 1; i < UTPM_COUNTERS_PER_PAL; i++)
-		ok &= utpm_counter_create(&root, &pal_a, &id2) == TV_OK;
-	tap_ok(ok && utpm_counter_create(&root, &pal_a, &id2) == TV_ENOSPC,
-	       "counter: %d per PAL, then TV_ENOSPC", UTPM_COUNTERS_PER_PAL);
-
-	made = UTPM_COUNTERS_PER_PAL;
-	for (i = 0; i < 8; i++) {
-		u8 m[32];
-
-		memset(m, 0x30 + i, 32);
-		utpm_init(&palx[i], m);
-		while (utpm_counter_create(&root, &palx[i], &ids[made % UTPM_MAX_COUNTERS]) ==
-		       TV_OK)
-			made++;
-	}
-	tap_ok(made == UTPM_MAX_COUNTERS &&
-	       utpm_counter_create(&root, &pal_b, &id2) == TV_ENOSPC,
-	       "counter table holds %d, then TV_ENOSPC for everyone", UTPM_MAX_COUNTERS);
-
-	root.counters[id].value = UINT64_MAX - 1;
 	v = 0;
-	ok = utpm_counter_increment(&root, &pal_a, id, &v) == TV_OK && v == UINT64_MAX &&
-	     utpm_counter_increment(&root, &pal_a, id, &v) == TV_ERANGE && v == UINT64_MAX &&
-	     utpm_counter_read(&root, &pal_a, id, &v2) == TV_OK && v2 == UINT64_MAX;
+	ok = utpm_counter_increment(&root, &pal_a, 0, &v) == TV_OK && v == UINT64_MAX &&
+	     utpm_counter_increment(&root, &pal_a, 0, &v) == TV_ERANGE && v == UINT64_MAX &&
+	     utpm_counter_read(&root, &pal_a, 0, &v2) == TV_OK && v2 == UINT64_MAX;
 	tap_ok(ok, "counter: increment at the maximum -> TV_ERANGE, value kept");
 }
 
