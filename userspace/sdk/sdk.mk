@@ -84,10 +84,11 @@ userspace: sdk
 # builds PALs with the installed tvpal-cc; pal_emu runs them in a process,
 # set up as the monitor would.
 SDK_EMU := $(O)/selftests/sdk/pal_emu
-$(SDK_EMU): selftests/sdk/pal_emu.c lib/pal_image.c lib/pal_image.h lib/base.h \
-		include/trustvisor/pal_abi.h
+SDK_EMU_LIB := lib/pal_image.c lib/sha256.c lib/hmac.c lib/ct.c
+$(SDK_EMU): selftests/sdk/pal_emu.c $(SDK_EMU_LIB) lib/pal_image.h lib/sha256.h lib/hmac.h \
+		lib/ct.h lib/base.h include/trustvisor/pal_abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $< lib/pal_image.c
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(SDK_EMU_LIB)
 
 UNIT_CHECKS += selftests/sdk/sdk.sh
 check-unit: $(SDK_FILES) $(SDK_EMU) $(TVPAL_PACK_ASAN) userspace
