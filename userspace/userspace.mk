@@ -56,7 +56,7 @@ install: userspace
 	install -m 755 $(TVCTL) $(TVPAL_CC) $(INSTALL_ROOT)/bin/
 	install -m 644 include/libtrustvisor.h $(INSTALL_ROOT)/include/
 	install -m 644 include/trustvisor/pal.h include/trustvisor/pal_abi.h \
-		$(INSTALL_ROOT)/include/trustvisor/
+		include/trustvisor/pal_crypto.h $(INSTALL_ROOT)/include/trustvisor/
 	install -m 644 $(LIBTV_A) $(INSTALL_ROOT)/lib/
 	install -m 755 $(LIBTV_SO) $(INSTALL_ROOT)/lib/
 	ln -sfn $(notdir $(LIBTV_SO)) $(INSTALL_ROOT)/lib/$(LIBTV_SONAME)
@@ -64,17 +64,18 @@ install: userspace
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIBTV_VERSION)|' \
 		userspace/lib/libtrustvisor.pc.in >$(INSTALL_ROOT)/lib/pkgconfig/libtrustvisor.pc
 	install -m 644 $(SDK_LIBDIR)/pal_start.o $(SDK_LIBDIR)/string.o $(SDK_LIBDIR)/pal.lds \
-		$(INSTALL_SDK)/
+		$(SDK_LIBDIR)/libtvpal.a $(INSTALL_SDK)/
 	install -m 755 $(TVPAL_PACK) $(INSTALL_SDK)/
 
 uninstall:
 	rm -f $(INSTALL_ROOT)/bin/tvctl $(INSTALL_ROOT)/bin/tvpal-cc \
 		$(INSTALL_ROOT)/include/libtrustvisor.h $(INSTALL_ROOT)/include/trustvisor/pal.h \
-		$(INSTALL_ROOT)/include/trustvisor/pal_abi.h $(INSTALL_ROOT)/lib/libtrustvisor.a \
+		$(INSTALL_ROOT)/include/trustvisor/pal_abi.h \
+		$(INSTALL_ROOT)/include/trustvisor/pal_crypto.h $(INSTALL_ROOT)/lib/libtrustvisor.a \
 		$(INSTALL_ROOT)/lib/$(notdir $(LIBTV_SO)) $(INSTALL_ROOT)/lib/$(LIBTV_SONAME) \
 		$(INSTALL_ROOT)/lib/libtrustvisor.so \
 		$(INSTALL_ROOT)/lib/pkgconfig/libtrustvisor.pc \
 		$(INSTALL_SDK)/pal_start.o $(INSTALL_SDK)/string.o $(INSTALL_SDK)/pal.lds \
-		$(INSTALL_SDK)/tvpal-pack
+		$(INSTALL_SDK)/libtvpal.a $(INSTALL_SDK)/tvpal-pack
 	-rmdir $(INSTALL_SDK) $(INSTALL_ROOT)/lib/trustvisor $(INSTALL_ROOT)/include/trustvisor \
 		2>/dev/null

@@ -60,9 +60,10 @@ run mk install PREFIX="$prefix"
 [ $rc -eq 0 ] || { printf '%s\n' "$out" | tail -5 | sed 's/^/# /'; bail "make install failed"; }
 ok 0 "make install PREFIX=<tmp>"
 files="bin/tvctl bin/tvpal-cc include/libtrustvisor.h include/trustvisor/pal.h
-	include/trustvisor/pal_abi.h lib/libtrustvisor.a lib/libtrustvisor.so
-	lib/libtrustvisor.so.0 lib/pkgconfig/libtrustvisor.pc lib/trustvisor/sdk/pal_start.o
-	lib/trustvisor/sdk/string.o lib/trustvisor/sdk/pal.lds lib/trustvisor/sdk/tvpal-pack"
+	include/trustvisor/pal_abi.h include/trustvisor/pal_crypto.h lib/libtrustvisor.a
+	lib/libtrustvisor.so lib/libtrustvisor.so.0 lib/pkgconfig/libtrustvisor.pc
+	lib/trustvisor/sdk/pal_start.o lib/trustvisor/sdk/string.o lib/trustvisor/sdk/libtvpal.a
+	lib/trustvisor/sdk/pal.lds lib/trustvisor/sdk/tvpal-pack"
 missing=
 for f in $files; do [ -e "$prefix/$f" ] || missing="$missing $f"; done
 ok "$([ -z "$missing" ]; echo $?)" "installed: every file${missing:+ (missing:$missing)}"
@@ -348,6 +349,186 @@ links/tvpal-cc -o link.pal hello.c
 ok "$(cmp -s hello.pal tree.pal && cmp -s hello.pal link.pal; echo $?)" \
 	"the build tree's tvpal-cc and a symlink to the installed one give the same image"
 
+# --- the services and the crypto -----------------------------------------------
+# A PAL calling every function of pal.h and pal_crypto.h.
+cat >all.c <<'EOF'
+#include <trustvisor/pal.h>
+#include <trustvisor/pal_crypto.h>
+
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	static uint8_t blob[TV_PAL_BLOB_MAX], quote[TV_PAL_QUOTE_MAX];
+	struct tv_seal_policy pol = { .pcr_mask = 1 << 1 };
+	uint8_t seed[32], priv[32], pub[65], h[32], sig[64];
+	size_t blob_len = sizeof(blob), quote_len = sizeof(quote), n = sizeof(seed);
+	uint64_t v;
+	int r = 0;
+
+	r |= tv_random(seed, sizeof(seed));
+	r |= tv_pcr_read(1, h);
+	r |= tv_pcr_extend(1, h);
+	r |= tv_seal(seed, sizeof(seed), cmd ? &pol : NULL, blob, &blob_len);
+	r |= tv_unseal(blob, blob_len, seed, &n);
+	r |= tv_quote(h, sizeof(h), 3, quote, &quote_len);
+	r |= tv_counter_read(0, &v);
+	r |= tv_counter_increment(0, &v);
+	tv_sha256(in, in_len, h);
+	tv_hmac_sha256(seed, sizeof(seed), in, in_len, h);
+	r |= tv_p256_keygen(seed, priv, pub);
+	r |= tv_ecdsa_p256_sign(priv, h, sig);
+	r |= tv_ecdsa_p256_verify(pub, h, sig);
+	r |= !tv_memeq_ct(h, h, sizeof(h));
+	tv_wipe(priv, sizeof(priv));
+	(void)out;
+	*out_len = 0;
+	return r;
+}
+EOF
+run "$tvcc" -Wall -Wextra -Werror --elf all.elf -o all.pal all.c
+ok "$([ $rc -eq 0 ] && [ -z "$(nm -u all.elf)" ] && layout_ok all.pal; echo $?)" \
+	"a PAL calling every service and crypto function builds, nothing undefined, layout holds"
+[ $rc -eq 0 ] || printf '%s\n' "$out" | head -5 | sed 's/^/# /'
+# Each stub is `mov $NR,%eax; vmcall; ret` with NR from the installed pal_abi.h.
+svcs="tv_random:RANDOM tv_pcr_read:PCR_READ tv_pcr_extend:PCR_EXTEND tv_seal:SEAL
+	tv_unseal:UNSEAL tv_quote:QUOTE tv_counter_read:COUNTER_READ
+	tv_counter_increment:COUNTER_INC"
+{
+	echo '#include <stdio.h>'
+	echo '#include <trustvisor/pal_abi.h>'
+	echo 'int main(void) {'
+	for s in $svcs; do echo "printf(\"${s%%:*} %#x\\n\", TV_PAL_HC_${s#*:});"; done
+	echo 'return 0; }'
+} >hcnr.c
+$CC -I"$prefix/include" -o hcnr hcnr.c && ./hcnr >hcnr.txt
+bad=
+while read -r fn nr; do
+	body=$(objdump -d --no-show-raw-insn all.elf |
+		awk -v f="<$fn>:" '$2 == f { on = 1; next } on && NF == 0 { exit }
+			on && $2 !~ /^(nop|xchg|cs|data16)/ { $1 = ""; sub(/^ +/, ""); print }' |
+		tr -s ' ' | paste -sd';')
+	[ "$body" = "mov \$$nr,%eax;vmcall;ret" ] || bad="$bad $fn($body)"
+done <hcnr.txt
+ok "$([ "$(wc -l <hcnr.txt)" -eq 8 ] && [ -z "$bad" ]; echo $?)" \
+	"each of the 8 services: mov \$TV_PAL_HC_<service>,%eax; vmcall; ret${bad:+ (not:$bad)}"
+sections=$(ar p "$prefix/lib/trustvisor/sdk/libtvpal.a" pal_svc.o >svc.o &&
+	readelf -SW svc.o | grep -o '\.text\.tv_[a-z_]*' | sort | tr '\n' ' ')
+ok "$([ "$sections" = "$(for s in $svcs; do echo ".text.${s%%:*}"; done | sort | tr '\n' ' ')" ]
+	echo $?)" "one section per service stub, for --gc-sections"
+exports=$(nm -g --defined-only "$prefix/lib/trustvisor/sdk/libtvpal.a" | awk 'NF == 3 { print $3 }' |
+	sort | tr '\n' ' ')
+want="tv_counter_increment tv_counter_read tv_ecdsa_p256_sign tv_ecdsa_p256_verify tv_hmac_sha256 "
+want+="tv_memeq_ct tv_p256_keygen tv_pcr_extend tv_pcr_read tv_quote tv_random tv_seal "
+want+="tv_sha256 tv_unseal tv_wipe "
+ok "$([ "$exports" = "$want" ]; echo $?)" \
+	"libtvpal.a defines only the tv_* API as globals (lib/'s names are local)"
+cat >one.c <<'EOF'
+#include <trustvisor/pal.h>
+/* lib/ has a sha256() and a secure_wipe() too: the PAL's own must not clash. */
+__attribute__((noinline)) int sha256(int x) { return x * 3; }
+__attribute__((noinline)) int secure_wipe(int x) { return x + 1; }
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	uint8_t b[4];
+
+	*out_len = 0;
+	return tv_random(b, sizeof(b)) + sha256((int)cmd) + secure_wipe(0);
+}
+EOF
+run "$tvcc" --elf one.elf -o one.pal one.c
+syms=$(nm one.elf | awk '$2 ~ /^[Tt]$/ && $3 !~ /^__pal_/ { print $3 }' | sort | tr '\n' ' ')
+ok "$([ $rc -eq 0 ] && [ "$syms" = "_pal_start pal_main secure_wipe sha256 tv_random " ]; echo $?)" \
+	"--gc-sections: a PAL calling only tv_random carries only that stub; its own sha256 does not clash"
+[ $rc -eq 0 ] || printf '%s\n' "$out" | head -5 | sed 's/^/# /'
+"$tvcc" --elf hello.elf -o hello2.pal hello.c
+ok "$(nm hello.elf | awk '{ print $NF }' | grep -qxF "$(tr ' ' '\n' <<<"$want" | grep .)"
+	[ $? -ne 0 ] && cmp -s hello.pal hello2.pal; echo $?)" \
+	"a PAL calling none of them links nothing of libtvpal.a"
+
+# The crypto as PALs run it (lib/ built with the PAL flags), checked against
+# openssl: cmd 1 SHA-256 of the input, cmd 2 HMAC keyed by its first 32
+# bytes, cmd 3 a key from a 32-byte seed and a signature of SHA-256(rest),
+# verified in the PAL too, once intact and once with s changed.
+cat >crypto.c <<'EOF'
+#include <trustvisor/pal.h>
+#include <trustvisor/pal_crypto.h>
+
+int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	const uint8_t *p = in;
+	uint8_t *o = out, priv[32], h[32], bad_pub[65] = { 4 };
+	int32_t v1, v2, v3, v4;
+
+	if (cmd == 1) {
+		tv_sha256(in, in_len, o);
+		*out_len = 32;
+		return 0;
+	}
+	if (cmd == 2) {
+		tv_hmac_sha256(p, 32, p + 32, in_len - 32, o);
+		*out_len = 32;
+		return 0;
+	}
+	if (tv_p256_keygen(p, priv, o))
+		return -1;
+	tv_sha256(p + 32, in_len - 32, h);
+	if (tv_ecdsa_p256_sign(priv, h, o + 65))
+		return -2;
+	tv_wipe(priv, sizeof(priv));
+	*out_len = 65 + 64;
+	v1 = tv_ecdsa_p256_verify(o, h, o + 65);
+	o[65 + 63] ^= 1;
+	v2 = tv_ecdsa_p256_verify(o, h, o + 65);
+	o[65 + 63] ^= 1;
+	v3 = tv_ecdsa_p256_verify(bad_pub, h, o + 65);
+	v4 = tv_ecdsa_p256_sign(bad_pub + 1, h, o + 200);	/* the scalar 0 */
+	return v1 == 0 && v2 == TV_PAL_EBADMSG && v3 == TV_PAL_EINVAL && v4 == TV_PAL_EINVAL &&
+	       tv_memeq_ct(o, o, 129) && !tv_memeq_ct(o, o + 1, 64) ? 0 : 1000 + v1 + v2 + v3;
+}
+EOF
+run "$tvcc" -Wall -Wextra -Werror -o crypto.pal crypto.c
+ok "$([ $rc -eq 0 ] && layout_ok crypto.pal; echo $?)" "a PAL with the P-256 crypto builds, layout holds"
+head -c 1000 /dev/urandom >data.bin
+"$emu" --cmd 1 --in data.bin --out h.bin crypto.pal >/dev/null
+rc=$?
+eok "$([ $rc -eq 0 ] && [ "$(od -An -tx1 h.bin | tr -d ' \n')" = "$(sha256sum <data.bin | cut -c1-64)" ]
+	echo $?)" "tv_sha256 in a PAL = sha256sum"
+{ head -c 32 data.bin; cat data.bin; } >keyed.bin
+"$emu" --cmd 2 --in keyed.bin --out mac.bin crypto.pal >/dev/null
+rc=$?
+key=$(head -c 32 data.bin | od -An -tx1 | tr -d ' \n')
+eok "$([ $rc -eq 0 ] && [ "$(od -An -tx1 mac.bin | tr -d ' \n')" = "$(openssl dgst -sha256 -mac HMAC \
+	-macopt "hexkey:$key" <data.bin | sed 's/.*= //')" ]; echo $?)" "tv_hmac_sha256 in a PAL = openssl's HMAC"
+# A raw P-256 key and r || s as openssl takes them (PEM SubjectPublicKeyInfo, DER).
+raw_to_pem() {
+	{ printf '\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce'
+	  printf '\x3d\x03\x01\x07\x03\x42\x00'; cat; } | openssl pkey -pubin -inform DER -out "$1"
+}
+raw_to_der() {
+	perl -e 'local $/; my $b = <STDIN>; my $d = "";
+		for my $i (0, 32) {
+			my $v = substr($b, $i, 32);
+			$v =~ s/^\x00+//; $v = "\x00$v" if $v eq "" || ord($v) >= 0x80;
+			$d .= "\x02" . chr(length $v) . $v;
+		}
+		print "\x30" . chr(length $d) . $d;'
+}
+sigs_ok=0 sigs_bad=
+for i in 1 2 3 4 5 6 7 8; do
+	{ head -c 32 /dev/urandom; echo "message $i"; } >sign.in
+	run "$emu" --cmd 3 --in sign.in --out ps.bin crypto.pal
+	[ "$(head -1 <<<"$out")" = "status 0" ] || { sigs_bad="$sigs_bad $i($out)"; continue; }
+	head -c 65 ps.bin | raw_to_pem pub$i.pem
+	tail -c 64 ps.bin | raw_to_der >sig$i.der
+	tail -c +33 sign.in >msg$i
+	if openssl dgst -sha256 -verify pub$i.pem -signature sig$i.der msg$i >/dev/null; then
+		sigs_ok=$((sigs_ok + 1))
+	else
+		sigs_bad="$sigs_bad $i"
+	fi
+done
+eok "$([ $sigs_ok -eq 8 ]; echo $?)" \
+	"8 keys made and used by a PAL: openssl verifies every signature, the PAL's verify agrees${sigs_bad:+ (not:$sigs_bad)}"
+
 # --- refusals ------------------------------------------------------------------
 cat >undef.c <<'EOF'
 #include <trustvisor/pal.h>
@@ -359,7 +540,7 @@ int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t 
 EOF
 cp hello.pal undef.pal
 run "$tvcc" -o undef.pal undef.c
-failed_with "tvpal-cc: undefined: printf (a PAL has only pal.h's functions" \
+failed_with "tvpal-cc: undefined: printf (a PAL has only the functions <trustvisor/pal.h> and" \
 	"an undefined function: refused, named, in one line"
 ok "$([ ! -e undef.pal ] && [ "$(grep -c . <<<"$out")" -eq 1 ]; echo $?)" \
 	"  no output file left (an older one removed too), one line"

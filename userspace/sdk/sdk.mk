@@ -6,8 +6,10 @@
 # works from the build tree as it does installed:
 #   bin/tvpal-cc
 #   include/trustvisor/pal.h, pal_abi.h
+#   include/trustvisor/pal_crypto.h
 #   lib/trustvisor/sdk/pal_start.o   the runtime: entry stub and tv_exit
 #   lib/trustvisor/sdk/string.o      the libc subset (lib/freestanding/string.c)
+#   lib/trustvisor/sdk/libtvpal.a    the services' stubs and the crypto
 #   lib/trustvisor/sdk/pal.lds       the layout
 #   lib/trustvisor/sdk/tvpal-pack    ELF -> PAL image
 # `make install` copies this tree.
@@ -39,8 +41,8 @@ PAL_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--orphan-handling
 PAL_ISYSTEM := -isystem $(shell $(CC) -print-file-name=include) -isystem $(CURDIR)/include
 
 SDK_FILES := $(TVPAL_CC) $(TVPAL_PACK) $(SDK_LIBDIR)/pal_start.o $(SDK_LIBDIR)/string.o \
-	$(SDK_LIBDIR)/pal.lds $(SDK_O)/include/trustvisor/pal.h \
-	$(SDK_O)/include/trustvisor/pal_abi.h
+	$(SDK_LIBDIR)/pal.lds $(SDK_LIBDIR)/libtvpal.a $(SDK_O)/include/trustvisor/pal.h \
+	$(SDK_O)/include/trustvisor/pal_abi.h $(SDK_O)/include/trustvisor/pal_crypto.h
 
 $(SDK_LIBDIR)/pal_start.o: userspace/sdk/pal_start.S include/trustvisor/pal_abi.h \
 		userspace/sdk/sdk.mk
@@ -53,6 +55,46 @@ $(SDK_LIBDIR)/string.o: lib/freestanding/string.c lib/freestanding/string.h lib/
 	@mkdir -p $(dir $@)
 	$(CC) $(PAL_CFLAGS) -O2 -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror \
 		$(PAL_ISYSTEM) -I$(CURDIR) -c $< -o $@
+
+# libtvpal.a: what a PAL links only if it calls it.  pal_svc.o, the
+# services' stubs (<trustvisor/pal.h>), and pal_crypto.o, the monitor's
+# lib/ crypto built with the PAL flags behind <trustvisor/pal_crypto.h>.
+# The crypto is compiled without vector registers (-mgeneral-regs-only),
+# as the monitor compiles it, so a PAL runs the code generation the
+# valgrind constant-time check examines rather than an auto-vectorised
+# variant of it.  Its objects are combined into one (ld -r keeps each
+# function in a section of its own, for --gc-sections) and every global
+# but the tv_* API is made local, so lib/'s names (sha256, secure_wipe,
+# ...) neither clash with a PAL's own nor become part of the SDK's API.
+SDK_PAL_OBJ := $(O)/sdk-pal
+SDK_CRYPTO_SRCS := lib/sha256.c lib/hmac.c lib/p256.c lib/ecdsa.c lib/ct.c \
+	userspace/sdk/pal_crypto.c
+SDK_CRYPTO_OBJS := $(patsubst %.c,$(SDK_PAL_OBJ)/%.o,$(SDK_CRYPTO_SRCS))
+SDK_CRYPTO_API := tv_sha256 tv_hmac_sha256 tv_p256_keygen tv_ecdsa_p256_sign \
+	tv_ecdsa_p256_verify tv_memeq_ct tv_wipe
+.SECONDARY: $(SDK_CRYPTO_OBJS)
+
+$(SDK_CRYPTO_OBJS): $(SDK_PAL_OBJ)/%.o: %.c userspace/sdk/sdk.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(PAL_CFLAGS) -O2 -mgeneral-regs-only -Wall -Wextra -Werror $(PAL_ISYSTEM) \
+		-I$(CURDIR) -MMD -c $< -o $@
+
+$(SDK_PAL_OBJ)/pal_crypto.o: $(SDK_CRYPTO_OBJS)
+	$(LD) -r -o $@.tmp $^
+	objcopy $(addprefix --keep-global-symbol=,$(SDK_CRYPTO_API)) $@.tmp $@
+	rm -f $@.tmp
+
+$(SDK_PAL_OBJ)/pal_svc.o: userspace/sdk/pal_svc.S include/trustvisor/pal_abi.h \
+		userspace/sdk/sdk.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(PAL_CFLAGS) $(PAL_ISYSTEM) -c $< -o $@
+
+$(SDK_LIBDIR)/libtvpal.a: $(SDK_PAL_OBJ)/pal_svc.o $(SDK_PAL_OBJ)/pal_crypto.o
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcsD $@ $^
+
+-include $(SDK_CRYPTO_OBJS:.o=.d)
 
 $(SDK_LIBDIR)/pal.lds: userspace/sdk/pal.lds
 	install -D -m 644 $< $@
