@@ -529,6 +529,116 @@ done
 eok "$([ $sigs_ok -eq 8 ]; echo $?)" \
 	"8 keys made and used by a PAL: openssl verifies every signature, the PAL's verify agrees${sigs_bad:+ (not:$sigs_bad)}"
 
+# --- the examples: counter and signer --------------------------------------------
+# Built from a copy, as a user would; the applications linked twice: with the
+# installed libtrustvisor (to check they build), and with emu_libtv.c, which
+# answers their calls with pal_emu and its emulated services, to run them.
+mkdir -p ex && cd ex || bail "no examples directory"
+for e in counter signer; do
+	cp "$repo/userspace/examples/$e/$e.c" "$repo/userspace/examples/$e/$e.h" \
+		"$repo/userspace/examples/$e/app.c" .
+	run "$tvcc" -Wall -Wextra -Werror --elf $e.elf -o $e.pal $e.c
+	ok "$([ $rc -eq 0 ] && [ -z "$(nm -u $e.elf)" ] && layout_ok $e.pal; echo $?)" \
+		"the $e example's PAL builds, nothing undefined, layout holds"
+	[ $rc -eq 0 ] || printf '%s\n' "$out" | head -5 | sed 's/^/# /'
+	run $CC -Wall -Wextra -Werror -o $e-app app.c $(pkg-config --cflags --libs libtrustvisor)
+	ok $rc "the $e example's application builds with pkg-config"
+	$CC -Wall -Wextra -Werror -I"$prefix/include" -o $e-emu app.c \
+		"$repo/selftests/sdk/emu_libtv.c" || bail "cannot build $e's application for pal_emu"
+	rm -f app.c
+done
+export PAL_EMU=$emu PAL_EMU_STATE=$PWD/monitor.state
+# Deleting the emulated monitor's state is a module reload: a new secret, counters at 0.
+reload() { rm -f "$PAL_EMU_STATE"; }
+reload
+run ./counter-emu counter.pal state new
+r1=$out
+cp state state0
+run ./counter-emu counter.pal state step
+r2=$out
+run ./counter-emu counter.pal state step
+eok "$([ "$r1" = "count 0" ] && [ "$r2" = "count 1" ] && [ "$out" = "count 2" ]; echo $?)" \
+	"counter: new, step, step: count 0, 1, 2, the sealed state in a file between loads"
+cp state state2
+cp state0 state
+run ./counter-emu counter.pal state step
+eok "$([ $rc -eq 3 ] && grep -q 'a replayed state, refused' <<<"$out" && cmp -s state state0
+	echo $?)" "counter: an older state replayed is refused (status COUNTER_REPLAY, exit 3), file kept"
+cp state2 state
+run ./counter-emu counter.pal state step
+eok "$([ "$out" = "count 3" ]; echo $?)" "counter: the latest state steps on after a refusal"
+cp state counter-other
+run ./counter-emu counter.pal state new
+r1=$out
+cp counter-other state
+run ./counter-emu counter.pal state step
+eok "$([ "$r1" = "count 0" ] && [ $rc -eq 3 ]; echo $?)" \
+	"counter: new starts again at 0 and makes every earlier state stale"
+cp state saved
+reload
+run ./counter-emu counter.pal state step
+eok "$([ $rc -eq 1 ] && grep -q 'not a state of this monitor (was trustvisor.ko reloaded' <<<"$out"
+	echo $?)" "counter: after a reload the state is no blob of this monitor (EBADMSG)"
+cp "$work/hello.pal" .
+run ./counter-emu counter.pal hello.pal step
+eok "$([ $rc -eq 1 ] && grep -q 'not a state of this monitor' <<<"$out"; echo $?)" \
+	"counter: a file that is no state is refused"
+
+reload
+echo "sign me" >msg
+run ./signer-emu signer.pal keygen key.blob pub.pem
+r=$rc
+openssl pkey -pubin -in pub.pem -out pub-openssl.pem 2>/dev/null
+eok "$([ $r -eq 0 ] && cmp -s pub.pem pub-openssl.pem; echo $?)" \
+	"signer keygen: the PEM public key is byte for byte openssl's own encoding of it"
+run ./signer-emu signer.pal sign key.blob msg sig.der
+r=$rc
+eok "$([ $r -eq 0 ] && openssl dgst -sha256 -verify pub.pem -signature sig.der msg >/dev/null
+	echo $?)" "signer sign: openssl dgst -sha256 -verify pub.pem -signature sig.der msg"
+echo "not me" >msg2
+eok "$(! openssl dgst -sha256 -verify pub.pem -signature sig.der msg2 >/dev/null; echo $?)" \
+	"  and not for another message"
+# With every random byte 0x42 the key is known, and so are the signatures of
+# m2 (r and s have their high bit set: DER pads them with a zero), m157 (s
+# is 31 bytes) and m519 (r is 31 bytes).
+reload
+run env PAL_EMU_FIXED_RANDOM=1 ./signer-emu signer.pal keygen fkey.blob fpub.pem
+der_bad=
+for m in 2:33:33 157:32:31 519:31:33; do
+	IFS=: read -r i rlen slen <<<"$m"
+	printf "m$i" >m$i
+	run env PAL_EMU_FIXED_RANDOM=1 ./signer-emu signer.pal sign fkey.blob m$i s$i.der
+	set -- $(od -An -tu1 s$i.der)
+	if [ $rc -ne 0 ] || [ "$4" != "$rlen" ] || [ "$(eval echo \${$((6 + $4))})" != "$slen" ] ||
+		! openssl dgst -sha256 -verify fpub.pem -signature s$i.der m$i >/dev/null; then
+		der_bad="$der_bad m$i"
+	fi
+done
+eok "$([ -z "$der_bad" ]; echo $?)" \
+	"signer: DER INTEGERs of 33 (high bit) and 31 (leading zero) bytes, each verified${der_bad:+ (not:$der_bad)}"
+mkdir -p q
+nonce=0123456789abcdef
+run ./signer-emu signer.pal quote fkey.blob $nonce q
+r=$rc
+openssl dgst -sha256 -binary signer.pal >meas
+{ head -c 32 /dev/zero; cat meas; } | openssl dgst -sha256 -binary >pcr0
+openssl pkey -pubin -in fpub.pem -outform DER | tail -c 65 | openssl dgst -sha256 -binary >keyhash
+{ head -c 32 /dev/zero; cat keyhash; } | openssl dgst -sha256 -binary >pcr1
+eok "$([ $r -eq 0 ] && cmp -s <(head -c 32 q/pcrs.bin) pcr0 && cmp -s <(tail -c 32 q/pcrs.bin) pcr1
+	echo $?)" \
+	"signer quote: PCR 0 = SHA-256(0^32 || measurement), PCR 1 = SHA-256(0^32 || SHA-256(pub))"
+# pal_emu's quote: TPM2B_ATTEST {"emu-attest" || nonce || composite}, then "emu-sig".
+{ printf 'emu-attest'; printf "$(sed 's/../\\x&/g' <<<$nonce)"; cat q/pcrs.bin | openssl dgst -sha256 -binary; } >attest.want
+eok "$(cmp -s q/attest.bin attest.want && [ "$(cat q/sig.bin)" = emu-sig ]; echo $?)" \
+	"signer quote: the app splits TPM2B_ATTEST || TPMT_SIGNATURE into attest.bin and sig.bin"
+run ./signer-emu signer.pal sign key.blob msg sig2.der
+eok "$([ $rc -eq 1 ] && grep -q 'the key is not a blob of this monitor' <<<"$out"; echo $?)" \
+	"signer: after a reload the old key is no blob of this monitor (EBADMSG)"
+run ./counter-emu counter.pal fkey.blob step
+eok "$([ $rc -eq 1 ] && grep -q 'status -13' <<<"$out"; echo $?)" \
+	"counter refuses the signer's key blob: sealed to another PAL (EACCES)"
+cd "$work" || bail "no work directory"
+
 # --- refusals ------------------------------------------------------------------
 cat >undef.c <<'EOF'
 #include <trustvisor/pal.h>
