@@ -3,8 +3,10 @@
 # faster than a compressed one, which matters under Bochs).
 # usage: mkinitramfs.sh OUT LANE
 # Contents: busybox-static with applet links, /init (scripts/vm-init.sh),
-# /etc/tv-lane, /trustvisor.ko, and every file of the payload dir in
-# /selftests.  See scripts/vm-lib.sh for TV_MODULE and TV_PAYLOAD_DIR.
+# /etc/tv-lane, /trustvisor.ko, every file of the payload dir in
+# /selftests, and for the lanes that verify with them the host's openssl and
+# tpm2_checkquote (below).  See scripts/vm-lib.sh for TV_MODULE and
+# TV_PAYLOAD_DIR.
 set -euo pipefail
 . "$(dirname "$0")/vm-lib.sh"
 
@@ -33,6 +35,26 @@ if [ ! -x "$busybox" ] || [[ "$(ldd "$busybox" 2>&1 || true)" != *"not a dynamic
 	exit 1
 fi
 
+# The host programs a lane checks its results with (the pal lane: the
+# examples' signatures and quotes, selftests/vm/examples.sh), dynamically
+# linked, so each comes with the shared libraries ldd names and the
+# dynamic loader, at the paths ldd gives.  Only those lanes get them: they
+# are about 21 MB (tpm2-tools alone brings libcurl and its TLS and LDAP
+# libraries), more than the rest of the image.  TV_VM_HOST_TOOLS="LIST"
+# overrides the lane's list ("" for none).
+case $lane in
+pal) host_tools_default="openssl tpm2_checkquote" ;;
+*) host_tools_default= ;;
+esac
+host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}
+for t in $host_tools; do
+	if ! command -v "$t" >/dev/null; then
+		echo "mkinitramfs: lane $lane needs the host's $t, which is not installed;" \
+			"run: make deps (openssl, tpm2-tools)" >&2
+		exit 1
+	fi
+done
+
 root=$(mktemp -d)
 chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
@@ -53,6 +75,19 @@ if [ "$module" != none ]; then
 	install -m 0644 "$module" "$root/trustvisor.ko"
 fi
 cp -a "$payload"/. "$root/selftests/"
+# A tool that is a link (tpm2_checkquote -> tpm2, which looks at its name)
+# stays one, in /bin beside its target.
+for t in $host_tools; do
+	path=$(command -v "$t")
+	real=$(readlink -f "$path")
+	install -m 0755 "$real" "$root/bin/$(basename "$real")"
+	[ "$(basename "$real")" = "$t" ] || ln -sfn "$(basename "$real")" "$root/bin/$t"
+	libs=$(ldd "$real" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+	[ -n "$libs" ] || { echo "mkinitramfs: ldd $real names no libraries" >&2; exit 1; }
+	for lib in $libs; do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+done
 # The console device must exist before devtmpfs is mounted.
 mknod -m 0600 "$root/dev/console" c 5 1
 
@@ -61,4 +96,5 @@ mkdir -p "$(dirname "$out")"
 	cpio --null -o -H newc --owner=0:0 --quiet) >"$out.tmp"
 mv "$out.tmp" "$out"
 echo "mkinitramfs: $out ($(du -k "$out" | cut -f1) KiB, lane $lane," \
-	"module $( [ "$module" = none ] && echo none || echo "$module"), payload $payload)"
+	"module $( [ "$module" = none ] && echo none || echo "$module"), payload" \
+	"$payload${host_tools:+, host tools: $host_tools})"

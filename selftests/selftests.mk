@@ -100,3 +100,20 @@ vm-payload: $(VM_BINS) $(VMXROOT_BIN) $(VMXROOT_TEST_BIN) $(TEST_MODULE) $(HOSTI
 	cp /lib/modules/$(KVER)/kernel/virt/lib/irqbypass.ko \
 		/lib/modules/$(KVER)/kernel/arch/x86/kvm/kvm.ko \
 		/lib/modules/$(KVER)/kernel/arch/x86/kvm/kvm-intel.ko $(VM_O)/kvm/
+
+# The examples (userspace/examples/counter, signer) for the PAL lane: their
+# PALs built like the others, from outside the repo, into $(VM_O)/pals; their
+# applications static, like tvctl, as $(VM_O)/examples/NAME-app.  The lane
+# runs them with selftests/vm/examples.sh.
+VM_EXAMPLE_NAMES := counter signer
+VM_EXAMPLE_PAL_SRCS := $(foreach e,$(VM_EXAMPLE_NAMES),userspace/examples/$(e)/$(e).c)
+VM_EXAMPLE_PALS := $(patsubst %,$(VM_O)/pals/%.pal,$(VM_EXAMPLE_NAMES))
+VM_EXAMPLE_APPS := $(patsubst %,$(VM_O)/examples/%-app,$(VM_EXAMPLE_NAMES))
+$(VM_EXAMPLE_PALS) &: $(VM_EXAMPLE_PAL_SRCS) $(wildcard userspace/examples/*/*.h) $(SDK_FILES) \
+		selftests/vm/build-pals.sh
+	selftests/vm/build-pals.sh $(TVPAL_CC) $(VM_O)/pals $(VM_EXAMPLE_PAL_SRCS)
+$(VM_EXAMPLE_APPS): $(VM_O)/examples/%-app: userspace/examples/%/app.c \
+		$(wildcard userspace/examples/*/*.h) include/libtrustvisor.h $(LIBTV_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -static -o $@ $< $(LIBTV_A)
+vm-payload: $(VM_EXAMPLE_PALS) $(VM_EXAMPLE_APPS)
