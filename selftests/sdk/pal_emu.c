@@ -148,8 +148,11 @@ static int svc_seal(const void *data, uint64_t len, const struct tv_seal_policy 
 	if (!pal_can((uint64_t)data, len, 0) || (pol && !pal_can((uint64_t)pol, sizeof(*pol), 0)))
 		return TV_PAL_EFAULT;
 	if (pol) {
+		/* Released to another PAL, a PCR policy needs its digest given (docs/utpm.md). */
 		if ((pol->flags & ~known) || pol->pcr_mask >> TV_PAL_NR_PCRS ||
-		    (!pol->pcr_mask && (pol->flags & TV_SEAL_F_PCR_DIGEST)))
+		    (!pol->pcr_mask && (pol->flags & TV_SEAL_F_PCR_DIGEST)) ||
+		    (pol->pcr_mask && (pol->flags & TV_SEAL_F_RELEASE_TO) &&
+		     !(pol->flags & TV_SEAL_F_PCR_DIGEST)))
 			return TV_PAL_EINVAL;
 		mask = pol->pcr_mask;
 		if (pol->flags & TV_SEAL_F_PCR_DIGEST)
