@@ -33,6 +33,19 @@ $(LIBTV_SO): $(LIBTV_OBJS) userspace/lib/libtrustvisor.map
 	ln -sfn $(notdir $@) $(LIBTV_O)/$(LIBTV_SONAME)
 	ln -sfn $(LIBTV_SONAME) $(LIBTV_O)/libtrustvisor.so
 
+# The tpm2-tools PCR file (userspace/lib/tpm2_pcrs.c): tvctl quote writes
+# it, and so does the µTPM's utpm_tool, whose file checkquote.sh proves
+# against tpm2_checkquote; one writer, so what is proven is what ships.
+# utpm_tool's own rule (utpm/utpm.mk) links LIB_HOST_OBJS, so the object is
+# added to that variable for that target alone.
+TPM2_PCRS_DEPS := userspace/lib/tpm2_pcrs.c userspace/lib/tpm2_pcrs.h
+TPM2_PCRS_O := $(USERSPACE_O)/host/tpm2_pcrs.o
+$(TPM2_PCRS_O): $(TPM2_PCRS_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+$(UTPM_TOOL): $(TPM2_PCRS_O)
+$(UTPM_TOOL): LIB_HOST_OBJS += $(TPM2_PCRS_O)
+
 # tvctl: static, so it also runs in the test initramfs.
 $(TVCTL): userspace/tvctl.c include/uapi/trustvisor.h include/libtrustvisor.h lib/sha256.c \
 		lib/ct.c $(LIBTV_A)

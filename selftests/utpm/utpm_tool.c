@@ -10,7 +10,8 @@
  *	same, then quote the PCRs in MASK (hex bitmap) with NONCE and write
  *	attest.bin, sig.bin (TPMT_SIGNATURE), sig.der, pub.raw (0x04||X||Y),
  *	pub.tss (TPM2B_PUBLIC), name.bin, pcrs.bin (tpm2-tools "serialized"
- *	PCR file) and pcrs.raw (selected values only, for checkquote -l)
+ *	PCR file, by userspace/lib/tpm2_pcrs.c as tvctl quote writes it) and
+ *	pcrs.raw (selected values only, for checkquote -l)
  *
  * MEAS, NONCE and DIGEST are hex; the root uses a fixed master secret.
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "selftests/utpm/common.h"
+#include "userspace/lib/tpm2_pcrs.h"
 
 static struct utpm_root root;
 static struct utpm pal;
@@ -67,65 +69,11 @@ static int write_file(const char *dir, const char *name, const void *p, size_t n
 	return ok ? 0 : -1;
 }
 
-static void le16(u8 *p, unsigned int v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void le32(u8 *p, u32 v)
-{
-	le16(p, v & 0xffff);
-	le16(p + 2, v >> 16);
-}
-
-/*
- * tpm2-tools 5.4 (lib/pcr.c pcr_fwrite_serialized, read back by
- * tpm2_checkquote without -l) dumps its in-memory structs little-endian:
- * TPML_PCR_SELECTION (132 bytes on x86-64), a u32 list count, then that
- * many TPML_DIGEST (532 bytes each: u32 count, 8 x {u16 size, u8[64]}).
- */
-#define SER_SEL_SIZE 132
-#define SER_DIGEST_LIST_SIZE 532
-
-static size_t serialized_pcrs(u32 mask, u8 *buf)
-{
-	unsigned int i, n = 0, lists;
-	size_t off;
-
-	memset(buf, 0, SER_SEL_SIZE + 4 + 3 * SER_DIGEST_LIST_SIZE);
-	le32(buf, 1);
-	le16(buf + 4, TPM_ALG_SHA256);
-	buf[6] = 3;
-	buf[7] = mask;
-	buf[8] = mask >> 8;
-	buf[9] = mask >> 16;
-	for (i = 0; i < UTPM_NUM_PCRS; i++)
-		n += !!(mask & (1u << i));
-	lists = (n + 7) / 8;
-	le32(buf + SER_SEL_SIZE, lists);
-	off = SER_SEL_SIZE + 4;
-	n = 0;
-	for (i = 0; i < UTPM_NUM_PCRS; i++) {
-		u8 *list, *dig;
-
-		if (!(mask & (1u << i)))
-			continue;
-		list = buf + off + (n / 8) * SER_DIGEST_LIST_SIZE;
-		dig = list + 4 + (n % 8) * 66;
-		le32(list, n % 8 + 1);
-		le16(dig, 32);
-		utpm_pcr_read(&pal, i, dig + 2);
-		n++;
-	}
-	return off + lists * SER_DIGEST_LIST_SIZE;
-}
-
 static int cmd_quote(int argc, char **argv)
 {
 	u8 nonce[UTPM_MAX_NONCE], attest[UTPM_ATTEST_MAX], sig[UTPM_SIG_SIZE], pub[65];
-	u8 tss[UTPM_PUBLIC_AREA_SIZE], ser[SER_SEL_SIZE + 4 + 3 * SER_DIGEST_LIST_SIZE];
-	u8 raw[UTPM_NUM_PCRS * 32], rs[64], der[80];
+	u8 tss[UTPM_PUBLIC_AREA_SIZE], ser[TV_TPM2_PCRS_FILE_MAX];
+	u8 all[UTPM_NUM_PCRS][32], raw[UTPM_NUM_PCRS * 32], rs[64], der[80];
 	struct utpm_pcr_sel sel;
 	size_t nlen, alen, slen, tlen, n = 0;
 	const char *dir;
@@ -151,9 +99,11 @@ static int cmd_quote(int argc, char **argv)
 	memcpy(rs, sig + 6, 32);
 	memcpy(rs + 32, sig + 40, 32);
 	dlen = ref_sig_der(rs, der, sizeof(der));
-	for (i = 0; i < UTPM_NUM_PCRS; i++)
+	for (i = 0; i < UTPM_NUM_PCRS; i++) {
+		utpm_pcr_read(&pal, i, all[i]);
 		if (sel.mask & (1u << i))
-			utpm_pcr_read(&pal, i, raw + 32 * n++);
+			memcpy(raw + 32 * n++, all[i], 32);
+	}
 	if (!dlen || utpm_root_pubkey(&root, pub) ||
 	    utpm_root_public_area(&root, tss, sizeof(tss), &tlen) ||
 	    write_file(dir, "attest.bin", attest, alen) ||
@@ -162,7 +112,7 @@ static int cmd_quote(int argc, char **argv)
 	    write_file(dir, "pub.raw", pub, sizeof(pub)) ||
 	    write_file(dir, "pub.tss", tss, tlen) ||
 	    write_file(dir, "name.bin", root.id_name, UTPM_NAME_SIZE) ||
-	    write_file(dir, "pcrs.bin", ser, serialized_pcrs(sel.mask, ser)) ||
+	    write_file(dir, "pcrs.bin", ser, tv_tpm2_pcrs_serialize(sel.mask, all, ser)) ||
 	    write_file(dir, "pcrs.raw", raw, 32 * n))
 		return 1;
 	return 0;
