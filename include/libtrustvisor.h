@@ -87,6 +87,57 @@ const char *tv_strerror(int err);
 /* "#PF", "#GP", ..., or a description of a TV_FAULT_* vector. */
 const char *tv_fault_name(uint32_t vector);
 
+/*
+ * Attestation (docs/attestation.md).  The monitor holds one identity key,
+ * ECDSA P-256, made inside it; its private half never leaves it.  Linux
+ * carries every answer below, so until the launch evidence anchors the key
+ * in the hardware TPM the identity is informational: a kernel that lies
+ * about it can lie about all of it.
+ */
+
+/* tv_identity_info.launch: how the monitor was started. */
+#define TV_ID_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
+/* tv_identity_info.flags */
+#define TV_ID_F_EPHEMERAL	(1U << 0)	/* the master secret is new at this load */
+
+struct tv_identity_info {
+	uint32_t launch;		/* TV_ID_LAUNCH_* */
+	uint32_t flags;			/* TV_ID_F_* */
+	uint8_t pubkey[65];		/* the identity key: P-256 point 0x04 || X || Y */
+	uint8_t public_area[96];	/* the key as a marshalled TPM2B_PUBLIC ... */
+	size_t public_area_len;		/* ... of this many bytes */
+	uint8_t name[34];		/* its TPM name: 0x000b || SHA-256(TPMT_PUBLIC) */
+	uint8_t measurement[32];	/* SHA-256 of the monitor image, as in STATUS */
+	char launch_desc[64];		/* the launch for people, NUL-terminated */
+};
+
+/* Fills *id from the monitor (a file of /dev/trustvisor opened and closed). */
+int tv_identity(struct tv_identity_info *id);
+
+#define TV_QUOTE_ATTEST_MAX	192	/* bytes of a TPMS_ATTEST at most */
+#define TV_QUOTE_SIG_MAX	72	/* a TPMT_SIGNATURE (ECDSA P-256, SHA-256) */
+
+struct tv_pal_quote_info {
+	uint8_t attest[TV_QUOTE_ATTEST_MAX];	/* TPMS_ATTEST, as TPM2_Quote returns it ... */
+	size_t attest_len;			/* ... of this many bytes */
+	uint8_t sig[TV_QUOTE_SIG_MAX];		/* its TPMT_SIGNATURE, by the key ... */
+	size_t sig_len;				/* ... of this many bytes */
+	uint32_t pcr_mask;			/* the PCRs quoted, as asked */
+	uint8_t pcrs[TV_PAL_NR_PCRS][32];	/* PCR i at pcrs[i] if quoted, else zero */
+};
+
+/*
+ * A quote of the PAL's µTPM: the PCRs in pcr_mask (bit i: PCR i, i <
+ * TV_PAL_NR_PCRS; PCR 0, the PAL's measurement, must be among them) over
+ * nonce_len (<= TV_PAL_NONCE_MAX) bytes of nonce, which tpm2_checkquote
+ * checks as -q.  -EINVAL for anything else, before asking the monitor.  The
+ * PAL must not be in a call (-EBUSY).  *q is written only on success.  The
+ * caller chooses the nonce, so a PAL binds data to its identity only by
+ * extending a PCR (1 and up) with it, never through the nonce.
+ */
+int tv_pal_quote(struct tv_pal *pal, const void *nonce, size_t nonce_len, uint32_t pcr_mask,
+		 struct tv_pal_quote_info *q);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,7 +8,7 @@ TVCTL := $(USERSPACE_O)/tvctl
 # position-independent objects for both.  lib/pal_image.c comes along for
 # the local image check; libtrustvisor.map keeps it out of the .so's
 # exports.
-LIBTV_VERSION := 0.1.0
+LIBTV_VERSION := 0.2.0
 LIBTV_SONAME := libtrustvisor.so.0
 LIBTV_O := $(USERSPACE_O)/lib
 LIBTV_A := $(LIBTV_O)/libtrustvisor.a
@@ -92,3 +92,20 @@ uninstall:
 		$(INSTALL_SDK)/libtvpal.a $(INSTALL_SDK)/tvpal-pack
 	-rmdir $(INSTALL_SDK) $(INSTALL_ROOT)/lib/trustvisor $(INSTALL_ROOT)/include/trustvisor \
 		2>/dev/null
+
+# The application side without the module (selftests/userspace/): fake_dev.c
+# answers the /dev/trustvisor ioctls inside the test process, with the µTPM
+# itself, behind the linker's --wrap of open, close and ioctl.
+USERSPACE_TEST_O := $(O)/selftests/userspace
+LIBTV_TEST := $(USERSPACE_TEST_O)/test_libtrustvisor
+FAKE_DEV_LDFLAGS := -Wl,--wrap=open,--wrap=close,--wrap=ioctl
+FAKE_DEV_DEPS := selftests/userspace/fake_dev.c selftests/userspace/fake_dev.h \
+	$(LIBTV_O)/libtrustvisor.o $(UTPM_DEPS) $(LIB_HOST_OBJS)
+FAKE_DEV_LINK := selftests/userspace/fake_dev.c $(UTPM_SRCS) $(LIBTV_O)/libtrustvisor.o \
+	$(LIB_HOST_OBJS)
+
+$(LIBTV_TEST): selftests/userspace/test_libtrustvisor.c selftests/tap.h $(FAKE_DEV_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(FAKE_DEV_LDFLAGS) -o $@ $< $(FAKE_DEV_LINK) -lcrypto
+
+UNIT_TESTS += $(LIBTV_TEST)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -24,6 +25,21 @@ _Static_assert(TV_FAULT_BAD_HYPERCALL == TV_PAL_FAULT_BAD_HYPERCALL, "fault code
 _Static_assert(TV_FAULT_MEMORY == TV_PAL_FAULT_MEMORY, "fault codes");
 _Static_assert(TV_FAULT_INSTRUCTION == TV_PAL_FAULT_INSTRUCTION, "fault codes");
 _Static_assert(TV_ERR_BASE > 4095, "own codes above every errno value");
+_Static_assert(TV_ID_LAUNCH_KERNEL == TV_LAUNCH_KERNEL, "launch kinds");
+_Static_assert(TV_ID_F_EPHEMERAL == TV_IDENTITY_F_EPHEMERAL, "identity flags");
+_Static_assert(sizeof(((struct tv_identity_info *)0)->pubkey) ==
+	       sizeof(((struct tv_identity *)0)->pubkey), "identity key");
+_Static_assert(sizeof(((struct tv_identity_info *)0)->public_area) ==
+	       sizeof(((struct tv_identity *)0)->public_area), "public area");
+_Static_assert(sizeof(((struct tv_identity_info *)0)->name) ==
+	       sizeof(((struct tv_identity *)0)->name), "key name");
+_Static_assert(sizeof(((struct tv_identity_info *)0)->launch_desc) ==
+	       sizeof(((struct tv_identity *)0)->launch_desc), "launch description");
+_Static_assert(TV_QUOTE_ATTEST_MAX == sizeof(((struct tv_pal_quote *)0)->attest), "attest");
+_Static_assert(TV_QUOTE_SIG_MAX == sizeof(((struct tv_pal_quote *)0)->sig), "signature");
+_Static_assert(sizeof(((struct tv_pal_quote *)0)->pcrs) ==
+	       sizeof(((struct tv_pal_quote_info *)0)->pcrs), "PCR values");
+_Static_assert(TV_PAL_NONCE_MAX == sizeof(((struct tv_pal_quote *)0)->nonce), "nonce");
 
 /* Header, a full section table and 1 MiB of section bytes. */
 #define TV_IMAGE_MAX (sizeof(struct tv_pal_header) + \
@@ -228,6 +244,80 @@ void tv_pal_unload(struct tv_pal *pal)
 	}
 	close(pal->fd);
 	free(pal);
+}
+
+/* True if the module wrote `field` back (it sets size to the size it knows). */
+#define TV_FILLED(arg, field) \
+	((arg).size >= offsetof(typeof(arg), field) + sizeof((arg).field))
+
+int tv_identity(struct tv_identity_info *id)
+{
+	struct tv_identity arg = { .size = sizeof(arg) };
+	int fd, err = 0;
+
+	if (!id)
+		return -EINVAL;
+	fd = open(TV_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, TV_IOC_IDENTITY, &arg))
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	/*
+	 * Everything here is for a verifier to check quotes with: an answer
+	 * cut short or malformed is refused rather than half used.
+	 */
+	if (!TV_FILLED(arg, launch_desc) || arg.pubkey[0] != 0x04 ||
+	    !arg.public_area_len || arg.public_area_len > sizeof(arg.public_area))
+		return -EPROTO;
+	*id = (struct tv_identity_info){
+		.launch = arg.launch,
+		.flags = arg.flags,
+		.public_area_len = arg.public_area_len,
+	};
+	memcpy(id->pubkey, arg.pubkey, sizeof(id->pubkey));
+	memcpy(id->public_area, arg.public_area, arg.public_area_len);
+	memcpy(id->name, arg.name, sizeof(id->name));
+	memcpy(id->measurement, arg.measurement, sizeof(id->measurement));
+	/* For people only: cut at the end rather than refuse it. */
+	memcpy(id->launch_desc, arg.launch_desc, sizeof(id->launch_desc) - 1);
+	return 0;
+}
+
+int tv_pal_quote(struct tv_pal *pal, const void *nonce, size_t nonce_len, uint32_t pcr_mask,
+		 struct tv_pal_quote_info *q)
+{
+	struct tv_pal_quote arg = { .size = sizeof(arg) };
+
+	/* Refused here, so a caller learns of its own mistake without the device. */
+	if (!pal || !q || (!nonce && nonce_len) || nonce_len > TV_PAL_NONCE_MAX ||
+	    !(pcr_mask & 1) || (pcr_mask >> TV_PAL_NR_PCRS))
+		return -EINVAL;
+	if (__atomic_load_n(&pal->gone, __ATOMIC_ACQUIRE))
+		return TV_ERR_PAL_GONE;
+	arg.handle = pal->handle;
+	arg.pcr_mask = pcr_mask;
+	arg.nonce_len = nonce_len;
+	if (nonce_len)
+		memcpy(arg.nonce, nonce, nonce_len);
+	if (ioctl(pal->fd, TV_IOC_PAL_QUOTE, &arg))
+		return -errno;
+	if (!TV_FILLED(arg, pcrs) || !arg.attest_len || arg.attest_len > sizeof(arg.attest) ||
+	    !arg.sig_len || arg.sig_len > sizeof(arg.sig))
+		return -EPROTO;	/* the module broke its promise: trust nothing */
+	memset(q, 0, sizeof(*q));
+	memcpy(q->attest, arg.attest, arg.attest_len);
+	q->attest_len = arg.attest_len;
+	memcpy(q->sig, arg.sig, arg.sig_len);
+	q->sig_len = arg.sig_len;
+	q->pcr_mask = pcr_mask;
+	/* Only what was quoted: the rest stays zero whatever the module left. */
+	for (unsigned int i = 0; i < TV_PAL_NR_PCRS; i++)
+		if (pcr_mask & (1u << i))
+			memcpy(q->pcrs[i], arg.pcrs[i], sizeof(q->pcrs[i]));
+	return 0;
 }
 
 const char *tv_strerror(int err)
