@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvctl: look at a running TrustVisor and run PALs on it.
+ * tvctl: look at a running TrustVisor, run PALs on it and get quotes of them.
  *   tvctl status            monitor version, measurement, CPUs, PALs, exits by reason
  *   tvctl cpu N             one CPU's state and exit counters
  *   tvctl measure FILE      SHA-256 of a monitor image or of a PAL image
  *   tvctl inspect PAL       a PAL image's header and sections
  *   tvctl run PAL ...       load a PAL, call it once, unload it
+ *   tvctl identity          the monitor's identity key and launch (informational)
+ *   tvctl pubkey ...        the identity key as PEM
+ *   tvctl quote PAL ...     a quote of a PAL, as files tpm2_checkquote verifies
+ * Every failure is one line on stderr naming what failed, exit status 1;
+ * bad usage is one line too, exit status 2.  docs/man/tvctl.1 is the manual.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +28,10 @@
 #include "uapi/trustvisor.h"
 #include "lib/sha256.h"
 #include "libtrustvisor.h"
+#include "userspace/lib/tpm2_pcrs.h"
 
 static const char usage_text[] =
-	"usage: tvctl COMMAND [ARGS]\n"
+	"usage: tvctl COMMAND [ARGS]      (tvctl COMMAND --help: that command in full)\n"
 	"  status                  the monitor: version, measurement, CPUs, PALs, VM exits\n"
 	"  cpu N                   CPU N: online, virtualized, its VM exits\n"
 	"  measure FILE            SHA-256 of a monitor image (compare with status) or of a\n"
@@ -33,7 +42,118 @@ static const char usage_text[] =
 	"                          FILE's bytes as input (default none), unload it; prints\n"
 	"                          'status S' and 'output N bytes', writing the output to\n"
 	"                          --out FILE if given; exits 0 whenever the PAL returned\n"
-	"  help, --help            this text\n";
+	"  identity                the monitor's identity key, its name, the monitor's\n"
+	"                          measurement and how it was launched; informational until\n"
+	"                          the hardware TPM anchors the key\n"
+	"  pubkey [--out FILE]     the identity key as PEM (SubjectPublicKeyInfo, P-256), to\n"
+	"                          stdout or FILE: tpm2_checkquote's -u\n"
+	"  quote PAL [--cmd N] [--in FILE] --nonce HEX [--pcrs LIST] --out DIR\n"
+	"                          load PAL, call it once if --cmd is given, quote the PCRs\n"
+	"                          in LIST (default 0) over the nonce, unload it; writes\n"
+	"                          DIR/attest.bin, sig.bin, pcrs.bin and ak.pem for\n"
+	"                          tpm2_checkquote\n"
+	"  help [COMMAND], --help  this text, or one command's\n"
+	"exit status: 0 done, 1 failed (one line on stderr says what), 2 bad usage\n";
+
+static const char status_help[] =
+	"usage: tvctl status\n"
+	"Shows the running monitor: its version and ABI, the SHA-256 measurement of its\n"
+	"image (compare with 'tvctl measure vmxroot.bin'), the image size, the memory\n"
+	"reserved for it, CPUs virtualized and online, PALs loaded of the maximum,\n"
+	"Linux accesses to monitor or PAL memory that were refused, and VM exits by\n"
+	"basic exit reason, summed over the CPUs.\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 shown; 1 no /dev/trustvisor or the ioctl failed; 2 bad usage.\n";
+
+static const char cpu_help[] =
+	"usage: tvctl cpu N\n"
+	"Shows CPU N (a Linux CPU number): online or not, under the monitor or not, and\n"
+	"its VM exits by basic exit reason.\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 shown; 1 no /dev/trustvisor or no such CPU; 2 bad usage.\n";
+
+static const char measure_help[] =
+	"usage: tvctl measure FILE\n"
+	"Prints the SHA-256 of FILE in hex.  A PAL image (it starts with the TVPAL01\n"
+	"magic) is checked first and refused with the reason if malformed; its digest\n"
+	"is the PAL's identity, what the monitor extends into the PAL's PCR 0.  Any\n"
+	"other file, such as the monitor image vmxroot.bin, is measured as it is.\n"
+	"Needs no /dev/trustvisor.\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 printed; 1 unreadable or a malformed PAL image; 2 bad usage.\n";
+
+static const char inspect_help[] =
+	"usage: tvctl inspect PAL\n"
+	"Checks a PAL image and prints its header (format, ISA level, entry point,\n"
+	"stack size) and its sections (addresses, permissions, sizes).  Needs no\n"
+	"/dev/trustvisor.\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 printed; 1 unreadable or not a valid PAL image; 2 bad usage.\n";
+
+static const char run_help[] =
+	"usage: tvctl run PAL [--cmd N] [--in FILE] [--out FILE]\n"
+	"Loads PAL into the monitor, calls it once, unloads it, and prints\n"
+	"'status S' (pal_main's return value) and 'output N bytes'.\n"
+	"  --cmd N        the command handed to pal_main: a 32-bit number, decimal or\n"
+	"                 0x... hex (default 0)\n"
+	"  --in FILE      the call's input: FILE's bytes, at most 64 KiB (default none)\n"
+	"  --out FILE     write the call's output to FILE (whole, or not at all)\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 whenever the PAL returned, whatever its status; 1 the PAL could\n"
+	"not be loaded, faulted or was killed (one line says which, with the fault),\n"
+	"or a file failed; 2 bad usage.\n";
+
+static const char identity_help[] =
+	"usage: tvctl identity\n"
+	"Shows who the monitor says it is: how it was launched, what its identity key\n"
+	"is worth, whether the key is new at this load, the SHA-256 measurement of its\n"
+	"image, the key's TPM name (000b || SHA-256 of its TPMT_PUBLIC) and its public\n"
+	"point (04 || X || Y).  Linux carries this answer: until the launch evidence\n"
+	"anchors the key in the hardware TPM it is informational, and a kernel that\n"
+	"lies about it can lie about all of it.\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 shown; 1 no /dev/trustvisor or the ioctl failed; 2 bad usage.\n";
+
+static const char pubkey_help[] =
+	"usage: tvctl pubkey [--out FILE]\n"
+	"Prints the monitor's identity key, the key that signs quotes, as a PEM\n"
+	"SubjectPublicKeyInfo (ECDSA P-256): what tpm2_checkquote -u and\n"
+	"openssl pkey -pubin read.  Informational until the hardware TPM anchors the\n"
+	"key (tvctl identity).\n"
+	"  --out FILE     write it to FILE (whole, or not at all) instead of stdout\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 written; 1 no /dev/trustvisor, the ioctl or the file failed;\n"
+	"2 bad usage.\n";
+
+static const char quote_help[] =
+	"usage: tvctl quote PAL [--cmd N] [--in FILE] --nonce HEX [--pcrs LIST] --out DIR\n"
+	"Loads PAL, calls it once if --cmd is given, has the monitor quote the PAL's\n"
+	"uTPM PCRs over the nonce with its identity key, unloads the PAL, and writes\n"
+	"  DIR/attest.bin   the TPMS_ATTEST, as TPM2_Quote gives it\n"
+	"  DIR/sig.bin      its TPMT_SIGNATURE (ECDSA P-256, SHA-256)\n"
+	"  DIR/pcrs.bin     the quoted PCR values (tpm2-tools serialized format)\n"
+	"  DIR/ak.pem       the identity key, as tvctl pubkey gives it\n"
+	"  DIR/output.bin   the call's output (with --cmd only)\n"
+	"so that, with nothing else,\n"
+	"  tpm2_checkquote -u DIR/ak.pem -m DIR/attest.bin -s DIR/sig.bin \\\n"
+	"      -f DIR/pcrs.bin -g sha256 -q HEX\n"
+	"verifies it.  Prints the call's status and the quoted PCR values.\n"
+	"  --cmd N        call the PAL once before the quote with command N (a 32-bit\n"
+	"                 number, decimal or 0x... hex); default: no call\n"
+	"  --in FILE      the call's input, at most 64 KiB (needs --cmd)\n"
+	"  --nonce HEX    the quote's qualifying data, 1 to 64 bytes in hex (required)\n"
+	"  --pcrs LIST    the PCRs to quote, as 0,1,2: numbers 0 to 23 that must\n"
+	"                 include 0, the PAL's measurement (default 0)\n"
+	"  --out DIR      where the files go (required); created if missing (its parent\n"
+	"                 must exist).  The files are written all, or none of them.\n"
+	"  -h, --help     this text\n"
+	"A verifier must check PCR 0 against the PAL's expected measurement (tvctl\n"
+	"measure PAL extended into a zero PCR).  Whoever runs tvctl chooses the nonce:\n"
+	"a PAL binds data to itself only by extending it into a PCR, 1 and up.  The\n"
+	"identity key is informational until the hardware TPM anchors it.\n"
+	"Exit status: 0 written; 1 the device, the PAL, the quote or a file failed\n"
+	"(one line says which; no new file is left in DIR, nor a mix of new and old\n"
+	"ones); 2 bad usage (nothing done).\n";
 
 static const char *const exit_names[TV_EXIT_REASON_MAX] = {
 	[0] = "exception/NMI", [1] = "external-interrupt", [2] = "triple-fault",
@@ -45,10 +165,101 @@ static const char *const exit_names[TV_EXIT_REASON_MAX] = {
 	[49] = "EPT-misconfig", [50] = "INVEPT", [53] = "INVVPID", [55] = "XSETBV",
 };
 
-static int usage_error(const char *cmd, const char *what)
+/* Bad usage: one line, with where to read more.  Returns the exit status. */
+static int __attribute__((format(printf, 2, 3))) usage_error(const char *cmd, const char *fmt, ...)
 {
-	fprintf(stderr, "tvctl: %s: %s\n%s", cmd, what, usage_text);
+	va_list ap;
+
+	fprintf(stderr, "tvctl: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see tvctl %s --help)\n", cmd);
 	return 2;
+}
+
+/* A failure: one line naming what failed.  Returns the exit status. */
+static int __attribute__((format(printf, 2, 3))) fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tvctl: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/*
+ * What to add to a device error so the line says what to do: the module
+ * missing, or one too old to know the ioctl.
+ */
+static const char *dev_hint(int err)
+{
+	if (err == -ENOENT)
+		return " (no " TV_DEVICE ": is trustvisor.ko loaded?)";
+	if (err == -ENOTTY)
+		return " (this trustvisor.ko does not know the request: too old?)";
+	if (err == -EACCES || err == -EPERM)
+		return " (" TV_DEVICE " needs root)";
+	return "";
+}
+
+/*
+ * The options a command takes and, once parsed, their values.  --name VALUE
+ * and --name=VALUE both work; an option given twice is refused, as the
+ * second would silently win.
+ */
+struct opt {
+	const char *name;
+	const char *val;
+};
+
+/*
+ * Sorts argv into opts and at most max_words plain words.  Returns 0, or
+ * the exit status after --help (0) or an error line (2).
+ */
+static int parse_args(const char *cmd, const char *help, int argc, char **argv,
+		      struct opt *opts, int nopts, const char **words, int max_words,
+		      int *nwords, bool *done)
+{
+	*nwords = 0;
+	*done = true;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		struct opt *o = NULL;
+		size_t len;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(help, stdout);
+			return 0;
+		}
+		if (a[0] != '-' || !a[1]) {
+			if (*nwords == max_words)
+				return usage_error(cmd, "unexpected argument '%s'", a);
+			words[(*nwords)++] = a;
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		for (int j = 0; j < nopts; j++)
+			if (strlen(opts[j].name) == len && !strncmp(a, opts[j].name, len))
+				o = &opts[j];
+		if (!o)
+			return usage_error(cmd, "unknown option '%.*s'", (int)len, a);
+		if (o->val)
+			return usage_error(cmd, "%s given twice", o->name);
+		if (eq) {
+			o->val = eq + 1;
+		} else {
+			if (i + 1 == argc)
+				return usage_error(cmd, "%s needs an argument", o->name);
+			o->val = argv[++i];
+		}
+	}
+	*done = false;
+	return 0;
 }
 
 static void print_hex(const unsigned char *p, size_t n)
@@ -66,30 +277,34 @@ static void print_exits(const __u64 *exits)
 			       (unsigned long long)exits[i]);
 }
 
-static int open_dev(void)
+static int open_dev(const char *cmd)
 {
 	int fd = open(TV_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
-		fprintf(stderr, "tvctl: %s: %s%s\n", TV_DEVICE, strerror(errno),
-			errno == ENOENT ? " (is trustvisor.ko loaded?)" : "");
+		fail(cmd, "%s: %s%s", TV_DEVICE, strerror(errno),
+		     errno == ENOENT ? " (is trustvisor.ko loaded?)" : "");
 	return fd;
 }
 
 /* True if the module filled `field` (it writes back the size it knows). */
 #define HAS_FIELD(st, field) ((st).size >= offsetof(typeof(st), field) + sizeof((st).field))
 
-static int cmd_status(void)
+static int cmd_status(int argc, char **argv)
 {
 	struct tv_status st = { .size = sizeof(st) };
-	int fd = open_dev();
+	const char *words[1];
+	bool done;
+	int fd, nw, rc;
 
+	rc = parse_args("status", status_help, argc, argv, NULL, 0, words, 0, &nw, &done);
+	if (done)
+		return rc;
+	fd = open_dev("status");
 	if (fd < 0)
 		return 1;
-	if (ioctl(fd, TV_IOC_STATUS, &st)) {
-		fprintf(stderr, "tvctl: STATUS: %s\n", strerror(errno));
-		return 1;
-	}
+	if (ioctl(fd, TV_IOC_STATUS, &st))
+		return fail("status", "STATUS: %s", strerror(errno));
 	printf("monitor version   %u.%u.%u (ABI %u)\n", st.monitor_version >> 16,
 	       (st.monitor_version >> 8) & 0xff, st.monitor_version & 0xff, st.abi_version);
 	printf("measurement       ");
@@ -110,24 +325,27 @@ static int cmd_status(void)
 	return 0;
 }
 
-static int cmd_cpu(const char *arg)
+static int cmd_cpu(int argc, char **argv)
 {
 	struct tv_cpu_status cs = { .size = sizeof(cs) };
+	const char *words[1];
 	char *end;
-	int fd;
+	bool done;
+	int fd, nw, rc;
 
-	cs.cpu = (__u32)strtoul(arg, &end, 10);
-	if (!*arg || *end) {
-		fprintf(stderr, "tvctl: cpu: '%s' is not a CPU number\n", arg);
-		return 2;
-	}
-	fd = open_dev();
+	rc = parse_args("cpu", cpu_help, argc, argv, NULL, 0, words, 1, &nw, &done);
+	if (done)
+		return rc;
+	if (nw != 1)
+		return usage_error("cpu", "needs one CPU number");
+	cs.cpu = (__u32)strtoul(words[0], &end, 10);
+	if (!*words[0] || *end)
+		return usage_error("cpu", "'%s' is not a CPU number", words[0]);
+	fd = open_dev("cpu");
 	if (fd < 0)
 		return 1;
-	if (ioctl(fd, TV_IOC_CPU_STATUS, &cs)) {
-		fprintf(stderr, "tvctl: CPU_STATUS %u: %s\n", cs.cpu, strerror(errno));
-		return 1;
-	}
+	if (ioctl(fd, TV_IOC_CPU_STATUS, &cs))
+		return fail("cpu", "CPU_STATUS %u: %s", cs.cpu, strerror(errno));
 	printf("CPU %u: %s, %s\n", cs.cpu, cs.online ? "online" : "offline",
 	       cs.virtualized ? "virtualized" : "not virtualized");
 	print_exits(cs.exits);
@@ -142,15 +360,20 @@ static void *map_file(const char *cmd, const char *path, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fstat(fd, &sb)) {
-		fprintf(stderr, "tvctl: %s: %s: %s\n", cmd, path, strerror(errno));
+		fail(cmd, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		fail(cmd, "%s: not a regular file", path);
 		return NULL;
 	}
 	p = mmap(NULL, sb.st_size ? sb.st_size : 1, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
-		fprintf(stderr, "tvctl: %s: %s: %s\n", cmd, path, strerror(errno));
+		fail(cmd, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	*len = sb.st_size;
@@ -168,17 +391,41 @@ static int check_pal(const char *cmd, const char *path, const void *p, size_t le
 	int reason = tv_pal_image_reason(p, len);
 
 	if (reason)
-		fprintf(stderr, "tvctl: %s: %s: not a valid PAL image: %s\n", cmd, path,
-			tv_pal_img_strerror(reason));
+		fail(cmd, "%s: not a valid PAL image: %s", path, tv_pal_img_strerror(reason));
 	return reason;
 }
 
-static int cmd_measure(const char *path)
+/* The one file a command names; exit status 2 after the line if not one. */
+static int one_file(const char *cmd, const char *help, int argc, char **argv,
+		    const char *what, const char **path, bool *done)
+{
+	const char *words[1];
+	int nw, rc;
+
+	rc = parse_args(cmd, help, argc, argv, NULL, 0, words, 1, &nw, done);
+	if (*done)
+		return rc;
+	if (nw != 1) {
+		*done = true;
+		return usage_error(cmd, "needs one %s", what);
+	}
+	*path = words[0];
+	return 0;
+}
+
+static int cmd_measure(int argc, char **argv)
 {
 	unsigned char digest[32];
+	const char *path;
 	size_t len;
-	void *p = map_file("measure", path, &len);
+	bool done;
+	void *p;
+	int rc;
 
+	rc = one_file("measure", measure_help, argc, argv, "file", &path, &done);
+	if (done)
+		return rc;
+	p = map_file("measure", path, &len);
 	if (!p)
 		return 1;
 	if (is_pal_image(p, len) && check_pal("measure", path, p, len))
@@ -188,20 +435,24 @@ static int cmd_measure(const char *path)
 	return 0;
 }
 
-static int cmd_inspect(const char *path)
+static int cmd_inspect(int argc, char **argv)
 {
 	const struct tv_pal_section *s;
 	struct tv_pal_header h;
+	unsigned char *p;
+	const char *path;
 	size_t len;
-	unsigned char *p = map_file("inspect", path, &len);
+	bool done;
+	int rc;
 
+	rc = one_file("inspect", inspect_help, argc, argv, "PAL image", &path, &done);
+	if (done)
+		return rc;
+	p = map_file("inspect", path, &len);
 	if (!p)
 		return 1;
-	if (!is_pal_image(p, len)) {
-		fprintf(stderr, "tvctl: inspect: %s: not a PAL image (no %s magic)\n", path,
-			TV_PAL_MAGIC);
-		return 1;
-	}
+	if (!is_pal_image(p, len))
+		return fail("inspect", "%s: not a PAL image (no %s magic)", path, TV_PAL_MAGIC);
 	if (check_pal("inspect", path, p, len))
 		return 1;
 	memcpy(&h, p, sizeof(h));
@@ -223,13 +474,13 @@ static int cmd_inspect(const char *path)
 }
 
 /* Up to `cap` bytes of a file into buf; -1 (message printed) on failure. */
-static long read_input(const char *path, void *buf, size_t cap)
+static long read_input(const char *cmd, const char *path, void *buf, size_t cap)
 {
 	size_t got = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		fprintf(stderr, "tvctl: run: --in %s: %s\n", path, strerror(errno));
+		fail(cmd, "--in %s: %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -238,7 +489,7 @@ static long read_input(const char *path, void *buf, size_t cap)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "tvctl: run: --in %s: %s\n", path, strerror(errno));
+			fail(cmd, "--in %s: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -246,9 +497,7 @@ static long read_input(const char *path, void *buf, size_t cap)
 			break;
 		got += n;
 		if (got > cap) {
-			fprintf(stderr,
-				"tvctl: run: --in %s: more than %zu bytes, the PAL's limit\n",
-				path, cap);
+			fail(cmd, "--in %s: more than %zu bytes, the PAL's limit", path, cap);
 			close(fd);
 			return -1;
 		}
@@ -257,30 +506,119 @@ static long read_input(const char *path, void *buf, size_t cap)
 	return (long)got;
 }
 
-static int write_output(const char *path, const void *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
+/*
+ * Files written as a set: each goes to a temporary name beside its final
+ * one, and only once every one is complete on disk are they renamed.  A
+ * failure removes them all, so a reader never finds a half-written file,
+ * nor a new attest.bin beside an old sig.bin.
+ */
+struct out_file {
+	char path[PATH_MAX];
+	const void *data;
+	size_t len;
+	char tmp[PATH_MAX];
+};
 
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "tvctl: run: --out %s: %s\n", path, strerror(errno));
-		return 1;
+static int write_tmp(const char *cmd, struct out_file *f, mode_t mode)
+{
+	const char *base = strrchr(f->path, '/');
+	size_t dirlen = base ? (size_t)(base - f->path + 1) : 0;
+	const unsigned char *p = f->data;
+	size_t left = f->len;
+	int fd;
+
+	base = base ? base + 1 : f->path;
+	if ((size_t)snprintf(f->tmp, sizeof(f->tmp), "%.*s.%s.XXXXXX", (int)dirlen, f->path,
+			     base) >= sizeof(f->tmp)) {
+		f->tmp[0] = '\0';
+		return fail(cmd, "%s: %s", f->path, strerror(ENAMETOOLONG));
 	}
+	fd = mkstemp(f->tmp);
+	if (fd < 0) {
+		f->tmp[0] = '\0';
+		return fail(cmd, "%s: %s", f->path, strerror(errno));
+	}
+	/* mkstemp's 0600 would make a public key unreadable to others. */
+	if (fchmod(fd, mode))
+		goto err;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto err;
+		p += n;
+		left -= n;
+	}
+	if (fsync(fd))
+		goto err;
+	if (close(fd)) {
+		fd = -1;
+		goto err;
+	}
+	return 0;
+err:
+	fail(cmd, "%s: %s", f->path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(f->tmp);
+	f->tmp[0] = '\0';
+	return 1;
+}
+
+static int commit_files(const char *cmd, struct out_file *f, int n)
+{
+	mode_t mask = umask(0);
+	int i, rc = 0;
+
+	umask(mask);
+	for (i = 0; i < n && !rc; i++)
+		rc = write_tmp(cmd, &f[i], 0666 & ~mask);
+	for (i = 0; i < n && !rc; i++) {
+		if (rename(f[i].tmp, f[i].path)) {
+			rc = fail(cmd, "%s: %s", f[i].path, strerror(errno));
+			break;
+		}
+		f[i].tmp[0] = '\0';
+	}
+	if (!rc)
+		return 0;
+	for (int j = 0; j < n; j++) {
+		if (f[j].tmp[0])
+			unlink(f[j].tmp);
+		/* Some files new and the rest old: none of the set may stay. */
+		if (i > 0)
+			unlink(f[j].path);
+	}
+	return rc;
+}
+
+static int set_path(const char *cmd, struct out_file *f, const char *dir, const char *name)
+{
+	int n = dir ? snprintf(f->path, sizeof(f->path), "%s/%s", dir, name)
+		    : snprintf(f->path, sizeof(f->path), "%s", name);
+
+	f->tmp[0] = '\0';
+	if (n < 0 || (size_t)n >= sizeof(f->path))
+		return fail(cmd, "%s%s%s: %s", dir ? dir : "", dir ? "/" : "", name,
+			    strerror(ENAMETOOLONG));
 	return 0;
 }
 
-static void print_call_error(struct tv_pal *pal, int err)
+static void print_call_error(const char *cmd, struct tv_pal *pal, int err)
 {
 	struct tv_pal_fault_info fi;
 
 	if (err == TV_ERR_PAL_FAULT && !tv_pal_fault(pal, &fi)) {
-		fprintf(stderr, "tvctl: run: %s: %s (vector %u) at RIP 0x%llx, error code 0x%llx, "
-			"address 0x%llx\n", tv_strerror(err), tv_fault_name(fi.vector), fi.vector,
-			(unsigned long long)fi.rip, (unsigned long long)fi.error_code,
-			(unsigned long long)fi.addr);
+		fail(cmd, "%s: %s (vector %u) at RIP 0x%llx, error code 0x%llx, address 0x%llx",
+		     tv_strerror(err), tv_fault_name(fi.vector), fi.vector,
+		     (unsigned long long)fi.rip, (unsigned long long)fi.error_code,
+		     (unsigned long long)fi.addr);
 		return;
 	}
-	fprintf(stderr, "tvctl: run: %s%s\n", tv_strerror(err),
-		err == -EBUSY ? " (the PAL is in another call)" : "");
+	fail(cmd, "%s%s", tv_strerror(err),
+	     err == -EBUSY ? " (the PAL is in another call)" : "");
 }
 
 static int parse_u32(const char *arg, unsigned int *v)
@@ -296,96 +634,441 @@ static int parse_u32(const char *arg, unsigned int *v)
 	return 0;
 }
 
+/* Loads the image at path (mapped at image): 0, or 1 after the line. */
+static int load_pal(const char *cmd, const char *path, const void *image, size_t len,
+		    struct tv_pal **pal)
+{
+	int err = tv_pal_load(image, len, pal);
+
+	if (err == -ENOEXEC && tv_pal_image_reason(image, len))
+		return fail(cmd, "%s: not a valid PAL image: %s", path,
+			    tv_pal_img_strerror(tv_pal_image_reason(image, len)));
+	if (err)
+		return fail(cmd, "load %s: %s%s", path, tv_strerror(err), dev_hint(err));
+	return 0;
+}
+
+/* The options of run and quote that make the call. */
+struct call_args {
+	unsigned int cmd;
+	bool call;
+	const char *in_path;
+};
+
+static int parse_call_args(const char *cmd, const struct opt *o_cmd, const struct opt *o_in,
+			   struct call_args *c)
+{
+	c->call = o_cmd->val;
+	c->in_path = o_in->val;
+	c->cmd = 0;
+	if (o_cmd->val && parse_u32(o_cmd->val, &c->cmd))
+		return usage_error(cmd, "--cmd '%s' is not a 32-bit number", o_cmd->val);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static unsigned char in[TV_PAL_IO_MAX + 1], out[TV_PAL_IO_MAX];
-	const char *path = NULL, *in_path = NULL, *out_path = NULL;
+	struct opt opts[] = { { .name = "--cmd" }, { .name = "--in" }, { .name = "--out" } };
 	size_t len, out_len = sizeof(out);
-	long in_len = 0;
-	unsigned int cmd = 0;
+	struct out_file of = { .data = out };
+	struct call_args ca;
+	const char *words[1];
 	struct tv_pal *pal;
+	long in_len = 0;
 	int32_t status;
+	int err, nw, rc;
 	void *image;
-	int err;
+	bool done;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--cmd") || !strcmp(a, "--in") || !strcmp(a, "--out")) {
-			if (i + 1 == argc)
-				return usage_error("run", "an option needs an argument");
-			if (!strcmp(a, "--cmd") && parse_u32(argv[i + 1], &cmd)) {
-				fprintf(stderr, "tvctl: run: --cmd '%s' is not a 32-bit number\n",
-					argv[i + 1]);
-				return 2;
-			}
-			if (!strcmp(a, "--in"))
-				in_path = argv[i + 1];
-			if (!strcmp(a, "--out"))
-				out_path = argv[i + 1];
-			i++;
-		} else if (a[0] == '-' || path) {
-			return usage_error("run", "unexpected argument");
-		} else {
-			path = a;
-		}
-	}
-	if (!path)
+	rc = parse_args("run", run_help, argc, argv, opts, 3, words, 1, &nw, &done);
+	if (done)
+		return rc;
+	if (!nw)
 		return usage_error("run", "no PAL image named");
-	image = map_file("run", path, &len);
+	if (parse_call_args("run", &opts[0], &opts[1], &ca))
+		return 2;
+	if (opts[2].val && set_path("run", &of, NULL, opts[2].val))
+		return 1;
+	image = map_file("run", words[0], &len);
 	if (!image)
 		return 1;
-	if (in_path) {
-		in_len = read_input(in_path, in, TV_PAL_IO_MAX);
+	if (ca.in_path) {
+		in_len = read_input("run", ca.in_path, in, TV_PAL_IO_MAX);
 		if (in_len < 0)
 			return 1;
 	}
-	err = tv_pal_load(image, len, &pal);
-	if (err == -ENOEXEC && tv_pal_image_reason(image, len)) {
-		fprintf(stderr, "tvctl: run: %s: not a valid PAL image: %s\n", path,
-			tv_pal_img_strerror(tv_pal_image_reason(image, len)));
+	if (load_pal("run", words[0], image, len, &pal))
 		return 1;
-	}
+	err = tv_pal_call(pal, ca.cmd, in, (size_t)in_len, out, &out_len, &status);
 	if (err) {
-		fprintf(stderr, "tvctl: run: load %s: %s%s\n", path, tv_strerror(err),
-			err == -ENOENT ? " (no " TV_DEVICE ": is trustvisor.ko loaded?)" : "");
-		return 1;
-	}
-	err = tv_pal_call(pal, cmd, in, (size_t)in_len, out, &out_len, &status);
-	if (err) {
-		print_call_error(pal, err);
+		print_call_error("run", pal, err);
 		tv_pal_unload(pal);
 		return 1;
 	}
 	tv_pal_unload(pal);
 	printf("status %d\n", status);
 	printf("output %zu bytes\n", out_len);
-	if (out_path && write_output(out_path, out, out_len))
+	of.len = out_len;
+	if (opts[2].val && commit_files("run", &of, 1))
 		return 1;
 	return 0;
+}
+
+static const char *launch_name(uint32_t launch)
+{
+	switch (launch) {
+	case TV_ID_LAUNCH_KERNEL:
+		return "kernel";
+	}
+	return "unknown";
+}
+
+/* The identity, or 1 after the line. */
+static int get_identity(const char *cmd, struct tv_identity_info *id)
+{
+	int err = tv_identity(id);
+
+	if (err)
+		return fail(cmd, "IDENTITY: %s%s", tv_strerror(err), dev_hint(err));
+	return 0;
+}
+
+static int cmd_identity(int argc, char **argv)
+{
+	struct tv_identity_info id;
+	const char *words[1];
+	bool done;
+	int nw, rc;
+
+	rc = parse_args("identity", identity_help, argc, argv, NULL, 0, words, 0, &nw, &done);
+	if (done)
+		return rc;
+	if (get_identity("identity", &id))
+		return 1;
+	printf("launch            %s (%u): %s\n", launch_name(id.launch), id.launch,
+	       id.launch_desc[0] ? id.launch_desc : "no description");
+	/* Said every time: nothing below is evidence yet. */
+	printf("trust             informational: Linux carries this answer, and nothing\n"
+	       "                  anchors the key in the hardware TPM yet\n");
+	printf("key lifetime      %s\n", id.flags & TV_ID_F_EPHEMERAL ?
+	       "this load only (the master secret is new at each load)" :
+	       "kept across loads");
+	printf("measurement       ");
+	print_hex(id.measurement, sizeof(id.measurement));
+	printf("key name          ");
+	print_hex(id.name, sizeof(id.name));
+	printf("public key        ");
+	print_hex(id.pubkey, sizeof(id.pubkey));
+	return 0;
+}
+
+/* DER SubjectPublicKeyInfo of an uncompressed P-256 point, up to the point. */
+static const unsigned char p256_spki_prefix[26] = {
+	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+	0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+};
+
+#define PEM_MAX 256
+
+/*
+ * The key as PEM, built here rather than with a crypto library, which the
+ * static tvctl would otherwise carry for this alone.  Returns its length.
+ */
+static size_t pem_public_key(const uint8_t point[65], char pem[PEM_MAX])
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char der[sizeof(p256_spki_prefix) + 65];
+	size_t n = 0, col = 0;
+
+	memcpy(der, p256_spki_prefix, sizeof(p256_spki_prefix));
+	memcpy(der + sizeof(p256_spki_prefix), point, 65);
+	n += sprintf(pem, "-----BEGIN PUBLIC KEY-----\n");
+	/* 91 bytes: 30 whole groups of three and one of one. */
+	for (size_t i = 0; i < sizeof(der); i += 3) {
+		uint32_t v = der[i] << 16;
+		size_t left = sizeof(der) - i;
+
+		if (left > 1)
+			v |= der[i + 1] << 8;
+		if (left > 2)
+			v |= der[i + 2];
+		pem[n++] = b64[v >> 18];
+		pem[n++] = b64[(v >> 12) & 63];
+		pem[n++] = left > 1 ? b64[(v >> 6) & 63] : '=';
+		pem[n++] = left > 2 ? b64[v & 63] : '=';
+		col += 4;
+		if (col == 64) {
+			pem[n++] = '\n';
+			col = 0;
+		}
+	}
+	if (col)
+		pem[n++] = '\n';
+	n += sprintf(pem + n, "-----END PUBLIC KEY-----\n");
+	return n;
+}
+
+static int cmd_pubkey(int argc, char **argv)
+{
+	struct opt opts[] = { { .name = "--out" } };
+	struct tv_identity_info id;
+	char pem[PEM_MAX];
+	struct out_file of;
+	const char *words[1];
+	bool done;
+	int nw, rc;
+	size_t n;
+
+	rc = parse_args("pubkey", pubkey_help, argc, argv, opts, 1, words, 0, &nw, &done);
+	if (done)
+		return rc;
+	if (opts[0].val && set_path("pubkey", &of, NULL, opts[0].val))
+		return 1;
+	if (get_identity("pubkey", &id))
+		return 1;
+	n = pem_public_key(id.pubkey, pem);
+	if (!opts[0].val) {
+		if (fwrite(pem, 1, n, stdout) != n || fflush(stdout))
+			return fail("pubkey", "stdout: %s", strerror(errno));
+		return 0;
+	}
+	of.data = pem;
+	of.len = n;
+	return commit_files("pubkey", &of, 1);
+}
+
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The nonce, as tpm2_checkquote -q takes it: 0, or 2 after the line. */
+static int parse_nonce(const char *hex, uint8_t nonce[TV_PAL_NONCE_MAX], size_t *len)
+{
+	size_t digits = strlen(hex);
+
+	if (!digits)
+		return usage_error("quote", "--nonce is empty: give 1 to %u bytes in hex",
+				   TV_PAL_NONCE_MAX);
+	for (size_t i = 0; i < digits; i++)
+		if (hex_digit(hex[i]) < 0)
+			return usage_error("quote", "--nonce: '%c' is not a hex digit", hex[i]);
+	if (digits % 2)
+		return usage_error("quote", "--nonce: %zu hex digits, not whole bytes", digits);
+	if (digits / 2 > TV_PAL_NONCE_MAX)
+		return usage_error("quote", "--nonce: %zu bytes, more than the %u a quote takes",
+				   digits / 2, TV_PAL_NONCE_MAX);
+	for (size_t i = 0; i < digits / 2; i++)
+		nonce[i] = hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]);
+	*len = digits / 2;
+	return 0;
+}
+
+/* "0,1,2" into a mask: 0, or 2 after the line. */
+static int parse_pcrs(const char *list, uint32_t *mask)
+{
+	const char *p = list;
+
+	*mask = 0;
+	for (;;) {
+		unsigned int v = 0;
+		const char *start = p;
+
+		while (*p >= '0' && *p <= '9' && p - start < 3)
+			v = v * 10 + (*p++ - '0');
+		if (p == start || (*p && *p != ','))
+			return usage_error("quote", "--pcrs '%s' is not a list of PCR numbers "
+					   "such as 0,1,2", list);
+		if (v >= TV_PAL_NR_PCRS)
+			return usage_error("quote", "--pcrs '%s': no PCR %u (0 to %u)", list, v,
+					   TV_PAL_NR_PCRS - 1);
+		*mask |= 1u << v;
+		if (!*p++)
+			break;
+	}
+	if (!(*mask & 1))
+		return usage_error("quote", "--pcrs '%s' must include PCR 0, the PAL's "
+				   "measurement", list);
+	return 0;
+}
+
+enum { Q_ATTEST, Q_SIG, Q_PCRS, Q_KEY, Q_OUTPUT, Q_FILES };
+
+static int cmd_quote(int argc, char **argv)
+{
+	static unsigned char in[TV_PAL_IO_MAX + 1], out[TV_PAL_IO_MAX];
+	struct opt opts[] = {
+		{ .name = "--cmd" }, { .name = "--in" }, { .name = "--nonce" },
+		{ .name = "--pcrs" }, { .name = "--out" },
+	};
+	static const char *const names[Q_FILES] = {
+		"attest.bin", "sig.bin", "pcrs.bin", "ak.pem", "output.bin",
+	};
+	uint8_t nonce[TV_PAL_NONCE_MAX], pcr_file[TV_TPM2_PCRS_FILE_MAX];
+	size_t len, nonce_len = 0, out_len = sizeof(out);
+	struct out_file files[Q_FILES];
+	struct tv_identity_info id;
+	struct tv_pal_quote_info q;
+	bool done, made_dir = false;
+	const char *words[1], *dir;
+	int err, nw, rc, nfiles;
+	struct call_args ca;
+	struct tv_pal *pal;
+	uint32_t mask = 1;
+	long in_len = 0;
+	char pem[PEM_MAX];
+	struct stat sb;
+	int32_t status;
+	void *image;
+
+	/* Every argument is checked before anything is read, loaded or written. */
+	rc = parse_args("quote", quote_help, argc, argv, opts, 5, words, 1, &nw, &done);
+	if (done)
+		return rc;
+	if (!nw)
+		return usage_error("quote", "no PAL image named");
+	if (parse_call_args("quote", &opts[0], &opts[1], &ca))
+		return 2;
+	if (ca.in_path && !ca.call)
+		return usage_error("quote", "--in needs --cmd: the input is the call's");
+	if (!opts[2].val)
+		return usage_error("quote", "no --nonce HEX given");
+	if (parse_nonce(opts[2].val, nonce, &nonce_len))
+		return 2;
+	if (opts[3].val && parse_pcrs(opts[3].val, &mask))
+		return 2;
+	dir = opts[4].val;
+	if (!dir)
+		return usage_error("quote", "no --out DIR given");
+	if (!*dir)
+		return usage_error("quote", "--out is empty");
+	nfiles = ca.call ? Q_FILES : Q_OUTPUT;
+	for (int i = 0; i < nfiles; i++)
+		if (set_path("quote", &files[i], dir, names[i]))
+			return 1;
+	if (!stat(dir, &sb) && !S_ISDIR(sb.st_mode))
+		return fail("quote", "--out %s: not a directory", dir);
+
+	image = map_file("quote", words[0], &len);
+	if (!image)
+		return 1;
+	if (ca.in_path) {
+		in_len = read_input("quote", ca.in_path, in, TV_PAL_IO_MAX);
+		if (in_len < 0)
+			return 1;
+	}
+	if (get_identity("quote", &id) || load_pal("quote", words[0], image, len, &pal))
+		return 1;
+	if (ca.call) {
+		err = tv_pal_call(pal, ca.cmd, in, (size_t)in_len, out, &out_len, &status);
+		if (err) {
+			print_call_error("quote", pal, err);
+			tv_pal_unload(pal);
+			return 1;
+		}
+	}
+	err = tv_pal_quote(pal, nonce, nonce_len, mask, &q);
+	tv_pal_unload(pal);
+	if (err)
+		return fail("quote", "PAL_QUOTE: %s%s", tv_strerror(err), dev_hint(err));
+
+	files[Q_ATTEST].data = q.attest;
+	files[Q_ATTEST].len = q.attest_len;
+	files[Q_SIG].data = q.sig;
+	files[Q_SIG].len = q.sig_len;
+	files[Q_PCRS].data = pcr_file;
+	files[Q_PCRS].len = tv_tpm2_pcrs_serialize(mask, q.pcrs, pcr_file);
+	files[Q_KEY].data = pem;
+	files[Q_KEY].len = pem_public_key(id.pubkey, pem);
+	files[Q_OUTPUT].data = out;
+	files[Q_OUTPUT].len = out_len;
+	/* Created only now, so that a quote that failed leaves no trace. */
+	if (mkdir(dir, 0777)) {
+		if (errno != EEXIST)
+			return fail("quote", "--out %s: %s", dir, strerror(errno));
+	} else {
+		made_dir = true;
+	}
+	if (commit_files("quote", files, nfiles)) {
+		if (made_dir)
+			rmdir(dir);
+		return 1;
+	}
+	if (ca.call) {
+		printf("status %d\n", status);
+		printf("output %zu bytes\n", out_len);
+	}
+	for (unsigned int i = 0; i < TV_PAL_NR_PCRS; i++)
+		if (mask & (1u << i)) {
+			printf("pcr %-2u ", i);
+			print_hex(q.pcrs[i], sizeof(q.pcrs[i]));
+		}
+	printf("check   tpm2_checkquote -u %s -m %s -s %s -f %s -g sha256 -q %s\n",
+	       files[Q_KEY].path, files[Q_ATTEST].path, files[Q_SIG].path, files[Q_PCRS].path,
+	       opts[2].val);
+	return 0;
+}
+
+struct command {
+	const char *name;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "status", status_help, cmd_status },
+	{ "cpu", cpu_help, cmd_cpu },
+	{ "measure", measure_help, cmd_measure },
+	{ "inspect", inspect_help, cmd_inspect },
+	{ "run", run_help, cmd_run },
+	{ "identity", identity_help, cmd_identity },
+	{ "pubkey", pubkey_help, cmd_pubkey },
+	{ "quote", quote_help, cmd_quote },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
+	const struct command *c;
 
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		fputs(usage_text, stdout);
+		if (argc == 2) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		c = argc == 3 ? find_command(argv[2]) : NULL;
+		if (!c) {
+			fprintf(stderr, "tvctl: help: %s '%s' (see tvctl --help)\n",
+				argc == 3 ? "no command" : "one command at a time, not", argv[2]);
+			return 2;
+		}
+		fputs(c->help, stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "status"))
-		return argc == 2 ? cmd_status() : usage_error(cmd, "takes no arguments");
-	if (!strcmp(cmd, "cpu"))
-		return argc == 3 ? cmd_cpu(argv[2]) : usage_error(cmd, "needs one CPU number");
-	if (!strcmp(cmd, "measure"))
-		return argc == 3 ? cmd_measure(argv[2]) : usage_error(cmd, "needs one file");
-	if (!strcmp(cmd, "inspect"))
-		return argc == 3 ? cmd_inspect(argv[2]) : usage_error(cmd, "needs one PAL image");
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 2, argv + 2);
-	if (!*cmd)
+	if (!*cmd) {
 		fprintf(stderr, "tvctl: no command given\n%s", usage_text);
-	else
-		fprintf(stderr, "tvctl: unknown command '%s'\n%s", cmd, usage_text);
-	return 2;
+		return 2;
+	}
+	c = find_command(cmd);
+	if (!c) {
+		fprintf(stderr, "tvctl: unknown command '%s' (see tvctl --help)\n", cmd);
+		return 2;
+	}
+	return c->run(argc - 2, argv + 2);
 }

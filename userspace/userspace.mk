@@ -47,10 +47,12 @@ $(UTPM_TOOL): $(TPM2_PCRS_O)
 $(UTPM_TOOL): LIB_HOST_OBJS += $(TPM2_PCRS_O)
 
 # tvctl: static, so it also runs in the test initramfs.
-$(TVCTL): userspace/tvctl.c include/uapi/trustvisor.h include/libtrustvisor.h lib/sha256.c \
-		lib/ct.c $(LIBTV_A)
+TVCTL_DEPS := userspace/tvctl.c include/uapi/trustvisor.h include/libtrustvisor.h \
+	$(TPM2_PCRS_DEPS)
+$(TVCTL): $(TVCTL_DEPS) lib/sha256.c lib/ct.c $(LIBTV_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -static -o $@ userspace/tvctl.c lib/sha256.c lib/ct.c $(LIBTV_A)
+	$(CC) $(HOST_CFLAGS) -static -o $@ userspace/tvctl.c userspace/lib/tpm2_pcrs.c \
+		lib/sha256.c lib/ct.c $(LIBTV_A)
 
 userspace: $(TVCTL) $(LIBTV_A) $(LIBTV_SO)
 
@@ -95,8 +97,10 @@ uninstall:
 
 # The application side without the module (selftests/userspace/): fake_dev.c
 # answers the /dev/trustvisor ioctls inside the test process, with the µTPM
-# itself, behind the linker's --wrap of open, close and ioctl.
+# itself, behind the linker's --wrap of open, close and ioctl; tvctl-fake
+# is tvctl.c linked that way, so tvctl quote's files meet tpm2_checkquote.
 USERSPACE_TEST_O := $(O)/selftests/userspace
+TVCTL_FAKE := $(USERSPACE_TEST_O)/tvctl-fake
 LIBTV_TEST := $(USERSPACE_TEST_O)/test_libtrustvisor
 FAKE_DEV_LDFLAGS := -Wl,--wrap=open,--wrap=close,--wrap=ioctl
 FAKE_DEV_DEPS := selftests/userspace/fake_dev.c selftests/userspace/fake_dev.h \
@@ -104,8 +108,14 @@ FAKE_DEV_DEPS := selftests/userspace/fake_dev.c selftests/userspace/fake_dev.h \
 FAKE_DEV_LINK := selftests/userspace/fake_dev.c $(UTPM_SRCS) $(LIBTV_O)/libtrustvisor.o \
 	$(LIB_HOST_OBJS)
 
+$(TVCTL_FAKE): $(TVCTL_DEPS) $(TPM2_PCRS_O) $(FAKE_DEV_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(FAKE_DEV_LDFLAGS) -o $@ userspace/tvctl.c $(TPM2_PCRS_O) \
+		$(FAKE_DEV_LINK)
 $(LIBTV_TEST): selftests/userspace/test_libtrustvisor.c selftests/tap.h $(FAKE_DEV_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(FAKE_DEV_LDFLAGS) -o $@ $< $(FAKE_DEV_LINK) -lcrypto
 
 UNIT_TESTS += $(LIBTV_TEST)
+UNIT_CHECKS += selftests/userspace/tvctl.sh
+check-unit: $(TVCTL) $(TVCTL_FAKE)
