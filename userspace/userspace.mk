@@ -64,6 +64,14 @@ DESTDIR ?=
 INSTALL_ROOT = $(DESTDIR)$(PREFIX)
 INSTALL_SDK = $(INSTALL_ROOT)/lib/trustvisor/sdk
 
+# The manual pages; libtrustvisor(3) also answers to each function's name.
+MAN1_PAGES := docs/man/tvctl.1 docs/man/tvpal-cc.1
+MAN3_PAGES := docs/man/libtrustvisor.3
+MAN3_LINKS := tv_pal_load tv_pal_load_file tv_pal_call tv_pal_fault tv_pal_measurement \
+	tv_pal_unload tv_pal_image_reason tv_pal_img_strerror tv_strerror tv_fault_name \
+	tv_identity tv_pal_quote
+INSTALL_MAN = $(INSTALL_ROOT)/share/man
+
 .PHONY: install uninstall
 install: userspace
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/include/trustvisor \
@@ -81,8 +89,15 @@ install: userspace
 	install -m 644 $(SDK_LIBDIR)/pal_start.o $(SDK_LIBDIR)/string.o $(SDK_LIBDIR)/pal.lds \
 		$(SDK_LIBDIR)/libtvpal.a $(INSTALL_SDK)/
 	install -m 755 $(TVPAL_PACK) $(INSTALL_SDK)/
+	install -d $(INSTALL_MAN)/man1 $(INSTALL_MAN)/man3
+	install -m 644 $(MAN1_PAGES) $(INSTALL_MAN)/man1/
+	install -m 644 $(MAN3_PAGES) $(INSTALL_MAN)/man3/
+	for f in $(MAN3_LINKS); do ln -sfn libtrustvisor.3 $(INSTALL_MAN)/man3/$$f.3; done
 
 uninstall:
+	rm -f $(addprefix $(INSTALL_MAN)/man1/,$(notdir $(MAN1_PAGES))) \
+		$(addprefix $(INSTALL_MAN)/man3/,$(notdir $(MAN3_PAGES))) \
+		$(addprefix $(INSTALL_MAN)/man3/,$(addsuffix .3,$(MAN3_LINKS)))
 	rm -f $(INSTALL_ROOT)/bin/tvctl $(INSTALL_ROOT)/bin/tvpal-cc \
 		$(INSTALL_ROOT)/include/libtrustvisor.h $(INSTALL_ROOT)/include/trustvisor/pal.h \
 		$(INSTALL_ROOT)/include/trustvisor/pal_abi.h \
@@ -117,5 +132,5 @@ $(LIBTV_TEST): selftests/userspace/test_libtrustvisor.c selftests/tap.h $(FAKE_D
 	$(CC) $(HOST_CFLAGS) $(FAKE_DEV_LDFLAGS) -o $@ $< $(FAKE_DEV_LINK) -lcrypto
 
 UNIT_TESTS += $(LIBTV_TEST)
-UNIT_CHECKS += selftests/userspace/tvctl.sh
+UNIT_CHECKS += selftests/userspace/tvctl.sh selftests/userspace/man.sh
 check-unit: $(TVCTL) $(TVCTL_FAKE)
