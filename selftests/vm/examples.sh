@@ -18,7 +18,7 @@ P=$here/pals
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 echo "TAP version 13"
-echo "1..$([ -n "${TV_EXAMPLES_RELOAD:-}" ] && echo 14 || echo 11)"
+echo "1..$([ -n "${TV_EXAMPLES_RELOAD:-}" ] && echo 16 || echo 13)"
 for t in openssl tpm2_checkquote; do
 	if ! command -v $t >/dev/null; then
 		echo "Bail out! no $t in this initramfs (scripts/mkinitramfs.sh copies the host's)"
@@ -93,6 +93,21 @@ check "  PCR 0 = SHA-256(0^32 || SHA-256(signer.pal))" \
 	sh -c "head -c 32 $d/q/pcrs.bin | cmp -s - $d/pcr0"
 check "  PCR 1 = SHA-256(0^32 || SHA-256(public key)): the quote names the key" \
 	sh -c "tail -c 32 $d/q/pcrs.bin | cmp -s - $d/pcr1"
+# The application side's PAL_QUOTE (tvctl quote) after a SIGN call of the
+# same load sees the same binding.  SIGN's input: the key's length (4 bytes,
+# little-endian), the key, the message.
+len=$(wc -c <"$d/key")
+{
+	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((len & 255)) $((len >> 8 & 255)) 0 0)"
+	cat "$d/key" "$d/msg"
+} >"$d/sign.in"
+$here/tvctl quote $P/signer.pal --cmd 2 --in "$d/sign.in" --nonce "$nonce" --pcrs 0,1 \
+	--out "$d/tq" >"$d/tq.out" 2>&1
+check "tvctl quote after SIGN: status 0, tpm2_checkquote accepts the quote" \
+	sh -c "grep -qx 'status 0' $d/tq.out && tpm2_checkquote -u $d/tq/ak.pem \
+		-m $d/tq/attest.bin -s $d/tq/sig.bin -f $d/tq/pcrs.bin -g sha256 -q $nonce"
+check "  and its PCR 1 names the key, as the PAL's own quote does" \
+	grep -q "^pcr 1 *$(od -An -tx1 "$d/pcr1" | tr -d ' \n')\$" "$d/tq.out"
 
 # --- after a reload of the monitor: nothing survives ---------------------------
 if [ -n "${TV_EXAMPLES_RELOAD:-}" ]; then
