@@ -54,17 +54,29 @@ lacks() {
 	done
 	printf '%s' "$miss"
 }
+# The tags (the line after .TP or .TQ) of section $2 of page $1, font requests,
+# quotes and escaped hyphens taken away: what the section describes.
+tags() {
+	sed -n "/^\.SH $2\$/,/^\.SH /p" "$1" | awk 'p == ".TP" || p == ".TQ" { print } { p = $0 }' |
+		sed -e 's/^\.[BIR]* //' -e 's/"//g' -e 's/\\-/-/g' -e 's/ ()//'
+}
 
 # --- tvctl(1): every command, every option of each --------------------------------
+# Each command a tag of COMMANDS, each of its options (but --help, which
+# DESCRIPTION covers for all) a tag under it.
 cmds=$("$tvctl" --help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p; s/^  \([a-z][a-z]*\)$/\1/p' |
 	grep -vx help)
+have=$(tags docs/man/tvctl.1 COMMANDS | awk '$1 !~ /^-/ { c = $1; print c } $1 ~ /^-/ { print c ":" $1 }')
 miss=
 for c in $cmds; do
-	opts=$("$tvctl" "$c" --help | sed -n 's/^  \(-h, \)\{0,1\}\(--[a-z]*\).*/\2/p')
-	miss="$miss$(lacks docs/man/tvctl.1 "tvctl $c" $opts)"
+	grep -qx "$c" <<<"$have" || miss="$miss $c"
+	for o in $("$tvctl" "$c" --help | sed -n 's/^  \(-h, \)\{0,1\}\(--[a-z]*\).*/\2/p'); do
+		[ "$o" = --help ] || grep -qx -- "$c:$o" <<<"$have" || miss="$miss $c:$o"
+	done
 done
+miss="$miss$(lacks docs/man/tvctl.1 --help "tvctl help")"
 ok "$([ -n "$cmds" ] && [ -z "$miss" ]; echo $?)" \
-	"tvctl.1: every command ($(echo $cmds)) and its options${miss:+ (missing:$miss)}"
+	"tvctl.1: every command ($(echo $cmds)) and its options described${miss:+ (missing:$miss)}"
 miss=$(lacks docs/man/tvctl.1 "EXIT STATUS" FILES ATTESTATION informational DIR/attest.bin \
 	DIR/sig.bin DIR/pcrs.bin DIR/ak.pem /dev/trustvisor tpm2_checkquote)
 ok "$([ -z "$miss" ]; echo $?)" \
@@ -72,22 +84,33 @@ ok "$([ -z "$miss" ]; echo $?)" \
 
 # --- tvpal-cc(1): its options, and every PAL service ---------------------------------
 opts=$("$tvcc" --help | sed -n 's/^  \(-h, \)\{0,1\}\(--*[a-z]*\).*/\2/p')
-miss=$(lacks docs/man/tvpal-cc.1 $opts -o TVPAL_CC "EXIT STATUS" FILES)
-d="tvpal-cc.1: every option of tvpal-cc --help ($(echo $opts)), environment, exit status,"
-ok "$([ -n "$opts" ] && [ -z "$miss" ]; echo $?)" "$d files${miss:+ (missing:$miss)}"
+have=" $(tags docs/man/tvpal-cc.1 OPTIONS | tr ',\n' '  ') "
+miss=
+for o in $opts -o; do
+	[[ $have == *" $o "* ]] || miss="$miss $o"
+done
+miss="$miss$(lacks docs/man/tvpal-cc.1 TVPAL_CC "EXIT STATUS" FILES)"
+d="tvpal-cc.1: every option of tvpal-cc --help ($(echo $opts)) described, environment,"
+ok "$([ -n "$opts" ] && [ -z "$miss" ]; echo $?)" "$d exit status, files${miss:+ (missing:$miss)}"
+# pal_main, which the PAL defines, in THE PAL; every other function a tag
+# of SERVICES with its prototype.
 funcs=$(cat include/trustvisor/pal.h include/trustvisor/pal_crypto.h |
 	sed -n 's/^[a-z_].*[ *]\([a-z_][a-z0-9_]*\)(.*/\1/p' | sort -u)
-miss=$(lacks docs/man/tvpal-cc.1 $funcs)
-d="tvpal-cc.1: every function of pal.h and pal_crypto.h ($(echo $funcs | wc -w))"
+have=$(tags docs/man/tvpal-cc.1 SERVICES; sed -n '/^\.SH THE PAL$/,/^\.SH /p' docs/man/tvpal-cc.1)
+miss=
+for f in $funcs; do
+	grep -q -- "[ *]$f(" <<<"$have" || miss="$miss $f"
+done
+d="tvpal-cc.1: every function of pal.h and pal_crypto.h ($(echo $funcs | wc -w)), with its prototype"
 ok "$([ -n "$funcs" ] && [ -z "$miss" ]; echo $?)" "$d${miss:+ (missing:$miss)}"
 
 # --- libtrustvisor(3): every exported function -----------------------------------
 funcs=$(sed -n 's/^\t\(tv_[a-z_]*\);$/\1/p' userspace/lib/libtrustvisor.map)
 name=$(sed -n '/^\.SH NAME/,/^\.SH/p' docs/man/libtrustvisor.3 | tr -d '\n')
+have=$(tags docs/man/libtrustvisor.3 DESCRIPTION)
 miss=
 for f in $funcs; do
-	grep -q "$f\b" <<<"$name" && grep -q "^\.BR $f ()" docs/man/libtrustvisor.3 ||
-		miss="$miss $f"
+	grep -qw -- "$f" <<<"$name" && grep -qx -- "$f" <<<"$have" || miss="$miss $f"
 done
 d="libtrustvisor.3: every function of libtrustvisor.map named and described ($(echo $funcs | wc -w))"
 ok "$([ -n "$funcs" ] && [ -z "$miss" ]; echo $?)" "$d${miss:+ (missing:$miss)}"
