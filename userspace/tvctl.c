@@ -165,8 +165,12 @@ static const char *const exit_names[TV_EXIT_REASON_MAX] = {
 	[49] = "EPT-misconfig", [50] = "INVEPT", [53] = "INVVPID", [55] = "XSETBV",
 };
 
-/* Bad usage: one line, with where to read more.  Returns the exit status. */
-static int __attribute__((format(printf, 2, 3))) usage_error(const char *cmd, const char *fmt, ...)
+/*
+ * Every message is one line, "tvctl: CMD: what", and one of bad usage
+ * (exit status 2) says where the help is.  Returns the exit status.
+ */
+static int __attribute__((format(printf, 3, 4))) say(const char *cmd, int status,
+						      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -174,22 +178,14 @@ static int __attribute__((format(printf, 2, 3))) usage_error(const char *cmd, co
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see tvctl %s --help)\n", cmd);
-	return 2;
-}
-
-/* A failure: one line naming what failed.  Returns the exit status. */
-static int __attribute__((format(printf, 2, 3))) fail(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "tvctl: %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
+	if (status == 2)
+		fprintf(stderr, " (see tvctl %s --help)", cmd);
 	fputc('\n', stderr);
-	return 1;
+	return status;
 }
+
+#define usage_error(cmd, ...)	say(cmd, 2, __VA_ARGS__)
+#define fail(cmd, ...)		say(cmd, 1, __VA_ARGS__)
 
 /*
  * What to add to a device error so the line says what to do: the module
@@ -648,21 +644,51 @@ static int load_pal(const char *cmd, const char *path, const void *image, size_t
 	return 0;
 }
 
-/* The options of run and quote that make the call. */
+/* The PAL and the call of run and quote. */
 struct call_args {
+	const char *pal;
 	unsigned int cmd;
 	bool call;
 	const char *in_path;
 };
 
-static int parse_call_args(const char *cmd, const struct opt *o_cmd, const struct opt *o_in,
-			   struct call_args *c)
+/*
+ * The arguments of run and quote: one PAL, and opts[0] and opts[1] must be
+ * --cmd and --in.  Returns 0, or with *done set the exit status.
+ */
+static int parse_pal_args(const char *cmd, const char *help, int argc, char **argv,
+			  struct opt *opts, int nopts, struct call_args *c, bool *done)
 {
-	c->call = o_cmd->val;
-	c->in_path = o_in->val;
+	int nw, rc;
+
+	rc = parse_args(cmd, help, argc, argv, opts, nopts, &c->pal, 1, &nw, done);
+	if (*done)
+		return rc;
+	*done = true;
+	if (!nw)
+		return usage_error(cmd, "no PAL image named");
+	c->call = opts[0].val;
+	c->in_path = opts[1].val;
 	c->cmd = 0;
-	if (o_cmd->val && parse_u32(o_cmd->val, &c->cmd))
-		return usage_error(cmd, "--cmd '%s' is not a 32-bit number", o_cmd->val);
+	if (opts[0].val && parse_u32(opts[0].val, &c->cmd))
+		return usage_error(cmd, "--cmd '%s' is not a 32-bit number", opts[0].val);
+	*done = false;
+	return 0;
+}
+
+/* The PAL mapped and the call's input read: 0, or 1 after the line. */
+static int read_pal_args(const char *cmd, const struct call_args *c, void **image, size_t *len,
+			 void *in, long *in_len)
+{
+	*image = map_file(cmd, c->pal, len);
+	if (!*image)
+		return 1;
+	*in_len = 0;
+	if (c->in_path) {
+		*in_len = read_input(cmd, c->in_path, in, TV_PAL_IO_MAX);
+		if (*in_len < 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -673,32 +699,20 @@ static int cmd_run(int argc, char **argv)
 	size_t len, out_len = sizeof(out);
 	struct out_file of = { .data = out };
 	struct call_args ca;
-	const char *words[1];
 	struct tv_pal *pal;
-	long in_len = 0;
 	int32_t status;
-	int err, nw, rc;
 	void *image;
+	int err, rc;
+	long in_len;
 	bool done;
 
-	rc = parse_args("run", run_help, argc, argv, opts, 3, words, 1, &nw, &done);
+	rc = parse_pal_args("run", run_help, argc, argv, opts, 3, &ca, &done);
 	if (done)
 		return rc;
-	if (!nw)
-		return usage_error("run", "no PAL image named");
-	if (parse_call_args("run", &opts[0], &opts[1], &ca))
-		return 2;
 	if (opts[2].val && set_path("run", &of, NULL, opts[2].val))
 		return 1;
-	image = map_file("run", words[0], &len);
-	if (!image)
-		return 1;
-	if (ca.in_path) {
-		in_len = read_input("run", ca.in_path, in, TV_PAL_IO_MAX);
-		if (in_len < 0)
-			return 1;
-	}
-	if (load_pal("run", words[0], image, len, &pal))
+	if (read_pal_args("run", &ca, &image, &len, in, &in_len) ||
+	    load_pal("run", ca.pal, image, len, &pal))
 		return 1;
 	err = tv_pal_call(pal, ca.cmd, in, (size_t)in_len, out, &out_len, &status);
 	if (err) {
@@ -918,25 +932,21 @@ static int cmd_quote(int argc, char **argv)
 	struct tv_identity_info id;
 	struct tv_pal_quote_info q;
 	bool done, made_dir = false;
-	const char *words[1], *dir;
-	int err, nw, rc, nfiles;
+	int err, rc, nfiles;
+	const char *dir;
 	struct call_args ca;
 	struct tv_pal *pal;
 	uint32_t mask = 1;
-	long in_len = 0;
+	long in_len;
 	char pem[PEM_MAX];
 	struct stat sb;
 	int32_t status;
 	void *image;
 
 	/* Every argument is checked before anything is read, loaded or written. */
-	rc = parse_args("quote", quote_help, argc, argv, opts, 5, words, 1, &nw, &done);
+	rc = parse_pal_args("quote", quote_help, argc, argv, opts, 5, &ca, &done);
 	if (done)
 		return rc;
-	if (!nw)
-		return usage_error("quote", "no PAL image named");
-	if (parse_call_args("quote", &opts[0], &opts[1], &ca))
-		return 2;
 	if (ca.in_path && !ca.call)
 		return usage_error("quote", "--in needs --cmd: the input is the call's");
 	if (!opts[2].val)
@@ -957,15 +967,8 @@ static int cmd_quote(int argc, char **argv)
 	if (!stat(dir, &sb) && !S_ISDIR(sb.st_mode))
 		return fail("quote", "--out %s: not a directory", dir);
 
-	image = map_file("quote", words[0], &len);
-	if (!image)
-		return 1;
-	if (ca.in_path) {
-		in_len = read_input("quote", ca.in_path, in, TV_PAL_IO_MAX);
-		if (in_len < 0)
-			return 1;
-	}
-	if (get_identity("quote", &id) || load_pal("quote", words[0], image, len, &pal))
+	if (read_pal_args("quote", &ca, &image, &len, in, &in_len) ||
+	    get_identity("quote", &id) || load_pal("quote", ca.pal, image, len, &pal))
 		return 1;
 	if (ca.call) {
 		err = tv_pal_call(pal, ca.cmd, in, (size_t)in_len, out, &out_len, &status);

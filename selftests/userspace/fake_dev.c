@@ -119,10 +119,12 @@ static struct utpm *fake_pal(int fd, __u32 h)
 	return &fake.pals[h].tpm;
 }
 
-static int fake_identity(struct tv_identity *a)
+static int fake_identity(int fd, void *arg)
 {
+	struct tv_identity *a = arg;
 	size_t len;
 
+	(void)fd;
 	if (a->size != sizeof(*a))
 		return EINVAL;
 	memset(a, 0, sizeof(*a));
@@ -143,8 +145,9 @@ static int fake_identity(struct tv_identity *a)
 	return 0;
 }
 
-static int fake_load(int fd, struct tv_pal_load *a)
+static int fake_load(int fd, void *arg)
 {
+	struct tv_pal_load *a = arg;
 	unsigned char m[32];
 
 	if (a->size != sizeof(*a) || a->flags)
@@ -165,8 +168,9 @@ static int fake_load(int fd, struct tv_pal_load *a)
 	return ENOSPC;
 }
 
-static int fake_call(int fd, struct tv_pal_call *a)
+static int fake_call(int fd, void *arg)
 {
+	struct tv_pal_call *a = arg;
 	struct utpm *u = fake_pal(fd, a->handle);
 	unsigned char d[32];
 
@@ -197,8 +201,9 @@ static int fake_call(int fd, struct tv_pal_call *a)
 	return 0;
 }
 
-static int fake_quote(int fd, struct tv_pal_quote *a)
+static int fake_quote(int fd, void *arg)
 {
+	struct tv_pal_quote *a = arg;
 	struct utpm *u = fake_pal(fd, a->handle);
 	struct utpm_pcr_sel sel = { .mask = a->pcr_mask };
 	size_t alen, slen;
@@ -227,8 +232,10 @@ static int fake_quote(int fd, struct tv_pal_quote *a)
 	return 0;
 }
 
-static int fake_unload(int fd, struct tv_pal_unload *a)
+static int fake_unload(int fd, void *arg)
 {
+	struct tv_pal_unload *a = arg;
+
 	if (a->size != sizeof(*a))
 		return EINVAL;
 	if (!fake_pal(fd, a->handle))
@@ -237,26 +244,22 @@ static int fake_unload(int fd, struct tv_pal_unload *a)
 	return 0;
 }
 
-static const char *ioctl_name(unsigned long request)
-{
-	switch (request) {
-	case TV_IOC_IDENTITY:
-		return "IDENTITY";
-	case TV_IOC_PAL_LOAD:
-		return "PAL_LOAD";
-	case TV_IOC_PAL_CALL:
-		return "PAL_CALL";
-	case TV_IOC_PAL_QUOTE:
-		return "PAL_QUOTE";
-	case TV_IOC_PAL_UNLOAD:
-		return "PAL_UNLOAD";
-	}
-	return "unknown";
-}
+static const struct {
+	unsigned long request;
+	const char *name;	/* for TV_FAKE_FAIL and TV_FAKE_LOG */
+	int (*answer)(int fd, void *arg);
+} fake_ioctls[] = {
+	{ TV_IOC_IDENTITY, "IDENTITY", fake_identity },
+	{ TV_IOC_PAL_LOAD, "PAL_LOAD", fake_load },
+	{ TV_IOC_PAL_CALL, "PAL_CALL", fake_call },
+	{ TV_IOC_PAL_QUOTE, "PAL_QUOTE", fake_quote },
+	{ TV_IOC_PAL_UNLOAD, "PAL_UNLOAD", fake_unload },
+};
 
 int __wrap_ioctl(int fd, unsigned long request, ...)
 {
-	const char *name = ioctl_name(request);
+	const char *name = "unknown";
+	int (*answer)(int fd, void *arg) = NULL;
 	va_list ap;
 	void *arg;
 	int err;
@@ -266,6 +269,11 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	va_end(ap);
 	if (fd < 0 || fd >= FAKE_FDS || !fake.fds[fd])
 		return __real_ioctl(fd, request, arg);
+	for (size_t i = 0; i < sizeof(fake_ioctls) / sizeof(fake_ioctls[0]); i++)
+		if (fake_ioctls[i].request == request) {
+			name = fake_ioctls[i].name;
+			answer = fake_ioctls[i].answer;
+		}
 	fake_dev_ioctls++;
 	if (fake.log) {
 		FILE *f = fopen(fake.log, "a");
@@ -279,27 +287,8 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	fake_dev_fail_errno = 0;
 	if (!err && fake.fail_name && !strcmp(fake.fail_name, name))
 		err = fake.fail_errno;
-	if (!err) {
-		switch (request) {
-		case TV_IOC_IDENTITY:
-			err = fake_identity(arg);
-			break;
-		case TV_IOC_PAL_LOAD:
-			err = fake_load(fd, arg);
-			break;
-		case TV_IOC_PAL_CALL:
-			err = fake_call(fd, arg);
-			break;
-		case TV_IOC_PAL_QUOTE:
-			err = fake_quote(fd, arg);
-			break;
-		case TV_IOC_PAL_UNLOAD:
-			err = fake_unload(fd, arg);
-			break;
-		default:
-			err = ENOTTY;
-		}
-	}
+	if (!err)
+		err = answer ? answer(fd, arg) : ENOTTY;
 	if (err) {
 		errno = err;
 		return -1;

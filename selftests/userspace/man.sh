@@ -11,11 +11,8 @@
 # them.  Prints TAP.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-repo=$(pwd)
 . selftests/tap.sh
-O_ARG=${O:-build}
-O=$O_ARG
-case $O in /*) ;; *) O=$repo/$O ;; esac
+O=$(realpath -m "${O:-build}")
 tvctl=$O/userspace/tvctl
 tvcc=$O/userspace/sdk/bin/tvpal-cc
 pages="docs/man/tvctl.1 docs/man/tvpal-cc.1 docs/man/libtrustvisor.3"
@@ -128,7 +125,7 @@ ok $r "libtrustvisor.3: the example compiles against libtrustvisor.h"
 
 # --- make install / uninstall ------------------------------------------------------
 mk() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$repo" O="$O_ARG" "$@" >"$tmp/mk" 2>&1
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s O="$O" "$@" >"$tmp/mk" 2>&1
 }
 mk install PREFIX=/usr DESTDIR="$tmp/dest"
 r=$?

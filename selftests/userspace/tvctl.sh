@@ -13,11 +13,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/tap.sh
-O=${O:-build}
+O=$(realpath -m "${O:-build}")
 tvctl=$O/userspace/tvctl
 fake=$O/selftests/userspace/tvctl-fake
-case $tvctl in /*) ;; *) tvctl=$PWD/$tvctl ;; esac
-case $fake in /*) ;; *) fake=$PWD/$fake ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "TAP version 13"
