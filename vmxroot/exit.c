@@ -356,7 +356,7 @@ static void handle_vmcall(struct exit_ctx *x)
 		inject_exception(x, VECTOR_UD, false, 0);
 		return;
 	}
-	if (r->rax >= TV_HC_PAL_LOAD && r->rax <= TV_HC_PAL_STATS) {
+	if (r->rax >= TV_HC_PAL_LOAD && r->rax <= TV_HC_PAL_QUOTE) {
 		/* Linux's RIP moves on first: a call that enters the PAL returns there later. */
 		skip_instruction();
 		ret = pal_hypercall(x->pc, r, &x->enter_pal);
@@ -378,6 +378,9 @@ static void handle_vmcall(struct exit_ctx *x)
 		break;
 	case TV_HC_ACTIVATE:
 		ret = monitor_activate();
+		break;
+	case TV_HC_IDENTITY:
+		ret = secrets_identity(r->rbx);
 		break;
 	case TV_HC_GET_CPU_STATS:
 		if (r->rbx >= monitor.params.nr_cpus || r->rdx != sizeof(x->pc->exits))

@@ -60,6 +60,7 @@ static struct pal *pal_of(u32 handle)
 /* Wipes the block, gives it back to Linux, frees the slot.  The caller owns `p`. */
 static void pal_destroy(struct pal *p)
 {
+	pal_svc_detach(p);
 	memset(pal_page(p, 0), 0, TV_PAL_BLOCK_SIZE);
 	pal_linux_restore(p);
 	memset(p->measurement, 0, sizeof(p->measurement));
@@ -176,6 +177,7 @@ static int load_into(struct per_cpu *pc, struct pal *p, const struct tv_hc_pal_l
 		memset(pal_page(p, 0), 0, TV_PAL_BLOCK_SIZE);
 		ret = copy_and_measure(p, &src);
 	}
+	ret = ret ?: pal_svc_attach(p);
 	ret = ret ?: pal_build_tables(p);
 	ret = ret ?: pal_vmcs_init(pc, p);
 	if (ret)
@@ -350,6 +352,25 @@ static long pal_unload(u32 handle)
 	return 0;
 }
 
+/* A quote of an idle PAL's µTPM for Linux: held meanwhile, so no call changes its PCRs. */
+static long pal_quote(u64 req_gpa)
+{
+	u32 handle;
+	struct pal *p;
+	long ret;
+
+	if (copy_from_guest(monitor.eptp, &handle, req_gpa, sizeof(handle)))
+		return TV_E_PARAM;
+	p = pal_of(handle);
+	if (!p)
+		return TV_E_NOENT;
+	if (!set_state(p, PAL_IDLE, PAL_QUOTING))
+		return TV_E_BUSY;
+	ret = pal_quote_for_linux(p, req_gpa);
+	WRITE_ONCE(p->state, PAL_IDLE);
+	return ret;
+}
+
 /*
  * From the leave rendezvous, every CPU in: no PAL runs (a CPU running one
  * left it to arrive).  After the leave Linux can read all memory again.
@@ -361,7 +382,8 @@ void pal_wipe_all(void)
 
 		if (set_state(p, PAL_IDLE, PAL_UNLOADING) ||
 		    set_state(p, PAL_SUSPENDED, PAL_UNLOADING) ||
-		    set_state(p, PAL_RUNNING, PAL_UNLOADING))
+		    set_state(p, PAL_RUNNING, PAL_UNLOADING) ||
+		    set_state(p, PAL_QUOTING, PAL_UNLOADING))
 			pal_destroy(p);
 	}
 }
@@ -378,6 +400,10 @@ long pal_hypercall(struct per_cpu *pc, struct guest_regs *r, bool *enter_pal)
 		return pal_call(pc, r, enter_pal);
 	case TV_HC_PAL_UNLOAD:
 		return pal_unload((u32)r->rbx);
+	case TV_HC_PAL_QUOTE:
+		if (monitor_state() != TV_STATE_ACTIVE)
+			return TV_E_STATE;
+		return pal_quote(r->rbx);
 	case TV_HC_PAL_STATS:
 		r->rbx = pal_count();
 		r->rcx = READ_ONCE(denied);

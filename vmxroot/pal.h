@@ -14,16 +14,19 @@
  *   pages 32-47   output (TV_PAL_OUT_VA)
  *   pages 48-63   stack: its top stack_size bytes, the page under it a guard
  *   pages 64-319  the sections window [TV_PAL_VA_BASE, + 1 MiB), linearly
+ *   pages 320-322 the services' scratch (monitor only): sealed data, a blob
  * The PAL's guest-physical addresses are the block's physical ones; its EPT
  * maps only the pages of input, output, stack, sections (with their
  * permissions) and, read-only, its page tables.  Pages 0-7 are never
- * reachable from the PAL.
+ * reachable from the PAL, nor the scratch.  The PAL's µTPM instance lives in
+ * the context page, so unload's wipe of the block takes it along.
  */
 #ifndef TV_VMXROOT_PAL_H
 #define TV_VMXROOT_PAL_H
 
 #include "vmxroot/vmxroot.h"
 #include "trustvisor/pal_abi.h"
+#include "utpm/utpm.h"
 
 #define PB_CTX		0
 #define PB_VMCS		1
@@ -35,7 +38,9 @@
 #define PB_OUT		32
 #define PB_STACK_END	64	/* the stack's pages end here */
 #define PB_SECT		64
-#define PB_USED		(PB_SECT + (TV_PAL_MAX_MEM >> 12))
+#define PB_SVC_DATA	(PB_SECT + (TV_PAL_MAX_MEM >> 12))	/* TV_PAL_SEAL_MAX bytes */
+#define PB_SVC_BLOB	(PB_SVC_DATA + 1)			/* TV_PAL_BLOB_MAX bytes */
+#define PB_USED		(PB_SVC_BLOB + 2)
 
 enum pal_state {
 	PAL_FREE = 0,
@@ -43,6 +48,7 @@ enum pal_state {
 	PAL_IDLE,		/* loaded, between calls */
 	PAL_RUNNING,		/* a call runs on exactly one CPU */
 	PAL_SUSPENDED,		/* a call was interrupted; resume continues it */
+	PAL_QUOTING,		/* idle, held by the CPU quoting it for Linux */
 	PAL_UNLOADING,		/* owned by the CPU that wipes it */
 };
 
@@ -56,6 +62,7 @@ struct pal_fault {
 /* Saved in the block's context page: the PAL's registers across a preemption. */
 struct pal_ctx {
 	struct guest_regs regs;
+	struct utpm utpm;	/* the PAL's PCRs; its identity is PCR 0's */
 };
 
 struct pal {
@@ -69,6 +76,7 @@ struct pal {
 	u64 stack_size;
 	u64 xcr0;		/* the state components the PAL runs with */
 	u16 vpid;
+	bool counters;		/* its identity's counter set is attached */
 	u8 measurement[32];
 	struct tv_pal_header hdr;		/* the monitor's copies: checked once, */
 	struct tv_pal_section sect[TV_PAL_MAX_SECTIONS];	/* never refetched */
@@ -99,6 +107,9 @@ void pal_suspend(struct per_cpu *pc, struct guest_regs *regs);
 u64 pal_denied_add(void);
 
 /* pal_mem.c */
+bool pal_can_access(const struct pal *p, u64 va, u64 len, bool write);
+int pal_copy_from(const struct pal *p, void *dst, u64 va, u64 len);
+int pal_copy_to(const struct pal *p, u64 va, const void *src, u64 len);
 int pal_linux_unmap(struct pal *p);
 void pal_linux_restore(struct pal *p);
 int pal_build_tables(struct pal *p);
@@ -112,6 +123,17 @@ int pal_enter(struct per_cpu *pc, struct pal *p, struct guest_regs *regs, bool f
 	      u32 cmd);
 void pal_leave(struct per_cpu *pc, struct pal *p, struct guest_regs *regs, bool save);
 u64 pal_xcr0_for(u32 isa);
+void pal_flush_for_linux(void);
+
+/* pal_svc.c */
+bool pal_service(struct pal *p, struct guest_regs *regs);
+int pal_svc_attach(struct pal *p);
+void pal_svc_detach(struct pal *p);
+long pal_quote_for_linux(struct pal *p, u64 req_gpa);
+
+/* secrets.c: the µTPM root, one CPU at a time */
+struct utpm_root *secrets_root_lock(void);
+void secrets_root_unlock(void);
 
 /* pal_exit.c */
 int pal_handle_exit(struct per_cpu *pc, struct guest_regs *regs, u32 full_reason);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exits from a PAL's VMCS.  Only three things let the PAL go on: CPUID
- * (answered as Linux's would be) and nothing else; an interrupt or NMI ends
+ * Exits from a PAL's VMCS.  Only two let the PAL go on: CPUID (answered as
+ * Linux's would be) and its service hypercalls (pal_svc.c); an interrupt or NMI ends
  * its turn (Linux handles it, then resumes the call); its exit hypercall
  * ends the call; anything else terminates it: the monitor wipes it and
  * tells the caller what happened and where.  Never a halt.
@@ -27,6 +27,10 @@ static void exit_hypercall(struct per_cpu *pc, struct guest_regs *regs)
 	struct pal *p = pc->pal;
 	struct pal_fault ok = { .result = TV_HC_RESULT_RETURNED };
 
+	if (regs->rax != TV_PAL_HC_EXIT && pal_service(p, regs)) {
+		skip_instruction();
+		return;
+	}
 	if (regs->rax != TV_PAL_HC_EXIT || regs->rsi > p->out_cap) {
 		terminate(pc, regs, TV_HC_RESULT_FAULT, TV_HC_FAULT_BAD_HYPERCALL, regs->rax, 0);
 		return;

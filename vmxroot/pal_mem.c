@@ -20,6 +20,7 @@
 #define PTE_U		(1ULL << 2)
 #define PTE_A		(1ULL << 5)
 #define PTE_D		(1ULL << 6)
+#define PTE_PS		(1ULL << 7)
 #define PTE_NX		(1ULL << 63)
 
 /* One whole 2 MiB block of one RAM range Linux described, not the monitor's. */
@@ -191,5 +192,83 @@ int pal_build_tables(struct pal *p)
 			     EPT_R | EPT_W);
 	p->eptp = pa_of(p, PB_EPT) | (3 << 3) | 6;	/* 4-level walk, write-back */
 	p->cr3 = pa_of(p, PB_PT);
+	return 0;
+}
+
+/*
+ * What the PAL's own page tables make of `va`: the byte in the block, if the
+ * PAL may read it (and write it, with `write`) at CPL 3, else NULL.  The
+ * walk reads the tables the monitor built (the PAL cannot write them), and
+ * the page found must also be one its EPT grants with the same rights, so a
+ * pointer is followed only as far as the PAL itself could follow it.
+ */
+static u8 *pal_va(const struct pal *p, u64 va, bool write)
+{
+	const u64 need = PTE_P | PTE_U | (write ? PTE_W : 0);
+	u64 e = p->cr3 | need, pa, ept;
+
+	if (va >> 47)
+		return NULL;		/* the PAL's addresses all lie in the low half */
+	for (int level = 3; level >= 0; level--) {
+		pa = e & PTE_ADDR_MASK;
+		if ((e & need) != need || pa - p->block >= TV_PAL_BLOCK_SIZE)
+			return NULL;
+		if (level != 3 && (e & PTE_PS))
+			return NULL;	/* no large pages: the monitor maps none */
+		e = ((u64 *)pa)[(va >> (12 + 9 * level)) & 511];
+	}
+	pa = e & PTE_ADDR_MASK;
+	if ((e & need) != need || pa - p->block >= TV_PAL_BLOCK_SIZE)
+		return NULL;
+	ept = table(p, PB_EPT + 3)[(pa - p->block) / PAGE_SIZE];
+	if (!(ept & EPT_R) || (write && !(ept & EPT_W)))
+		return NULL;
+	return (u8 *)pa + (va & (PAGE_SIZE - 1));
+}
+
+/* Every page of [va, va + len) is the PAL's to read (or write). */
+bool pal_can_access(const struct pal *p, u64 va, u64 len, bool write)
+{
+	if (len > TV_PAL_BLOCK_SIZE || va + len < va)
+		return false;
+	for (u64 a = va & PAGE_MASK; a < va + len; a += PAGE_SIZE)
+		if (!pal_va(p, a < va ? va : a, write))
+			return false;
+	return true;
+}
+
+/* From the PAL's memory at `va`; TV_PAL_EFAULT (nothing copied) unless it could read it all. */
+int pal_copy_from(const struct pal *p, void *dst, u64 va, u64 len)
+{
+	if (!pal_can_access(p, va, len, false))
+		return TV_PAL_EFAULT;
+	while (len) {
+		u64 n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+
+		if (n > len)
+			n = len;
+		memcpy(dst, pal_va(p, va, false), n);
+		dst = (u8 *)dst + n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Into the PAL's memory at `va`; TV_PAL_EFAULT (nothing written) unless it could write it all. */
+int pal_copy_to(const struct pal *p, u64 va, const void *src, u64 len)
+{
+	if (!pal_can_access(p, va, len, true))
+		return TV_PAL_EFAULT;
+	while (len) {
+		u64 n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+
+		if (n > len)
+			n = len;
+		memcpy(pal_va(p, va, true), src, n);
+		src = (const u8 *)src + n;
+		va += n;
+		len -= n;
+	}
 	return 0;
 }

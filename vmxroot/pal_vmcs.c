@@ -310,7 +310,7 @@ static void barrier_ibpb(void)
 }
 
 /* Before Linux runs again after a PAL: nothing of it left in L1D or CPU buffers. */
-static void flush_for_linux(void)
+void pal_flush_for_linux(void)
 {
 	static const u16 ds = 0x18;	/* SEL_KERNEL_DS: VERW needs a valid selector */
 
@@ -401,5 +401,5 @@ void pal_leave(struct per_cpu *pc, struct pal *p, struct guest_regs *regs, bool 
 	load_linux_vmcs(pc);
 	*regs = pc->linux_regs;
 	barrier_ibpb();
-	flush_for_linux();
+	pal_flush_for_linux();
 }

@@ -6,11 +6,30 @@
  */
 #include "vmxroot/vmxroot.h"
 #include "vmxroot/pal.h"
+#include "vmxroot/processor.h"
 #include "lib/ct.h"
 #include "lib/drbg.h"
 #include "utpm/utpm.h"
 
 static struct utpm_root root;
+/* PALs on several CPUs use the root at once: the µTPM wants one at a time. */
+static u32 root_lock;
+
+/*
+ * Short holds only (one seal, one signature), never across a wait for
+ * another CPU, so a spin cannot deadlock with a shootdown or a rendezvous.
+ */
+struct utpm_root *secrets_root_lock(void)
+{
+	while (__atomic_exchange_n(&root_lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	return &root;
+}
+
+void secrets_root_unlock(void)
+{
+	__atomic_store_n(&root_lock, 0, __ATOMIC_RELEASE);
+}
 
 int secrets_create(void)
 {
@@ -33,6 +52,31 @@ void secrets_wipe(void)
 {
 	utpm_root_wipe(&root);
 	pal_wipe_all();
+}
+
+/*
+ * TV_HC_IDENTITY: the identity key's public half, for Linux's IDENTITY.
+ * Only public values: no flush is owed, whatever Linux does with them.
+ */
+long secrets_identity(u64 gpa)
+{
+	struct tv_hc_identity id = { 0 };
+	size_t len = 0;
+	int ret;
+
+	if (monitor_state() != TV_STATE_ACTIVE)
+		return TV_E_STATE;	/* no secrets yet, or no longer */
+	secrets_root_lock();
+	ret = utpm_root_pubkey(&root, id.pubkey);
+	if (!ret)
+		ret = utpm_root_public_area(&root, id.public_area, sizeof(id.public_area), &len);
+	if (!ret)
+		memcpy(id.name, root.id_name, sizeof(id.name));
+	secrets_root_unlock();
+	if (ret)
+		return TV_E_STATE;
+	id.public_area_len = (u32)len;
+	return copy_to_guest(monitor.eptp, gpa, &id, sizeof(id));
 }
 
 #ifdef TV_SELFTEST

@@ -204,6 +204,7 @@ int leave_check(struct per_cpu *pc);
 
 /* secrets.c */
 int secrets_create(void);
+long secrets_identity(u64 gpa);
 void secrets_wipe(void);
 void secrets_locate(u64 *master_pa, u64 *idkey_pa, bool *present);
 

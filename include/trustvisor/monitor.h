@@ -157,6 +157,7 @@ struct tv_shared_page {
 #define TV_LEAVE_F_CONSOLE	1		/* Linux is dying: log the leave on COM1 */
 #define TV_HC_GET_CPU_STATS	0x7456002	/* RBX = cpu, RCX = guest-physical buffer, RDX = size */
 #define TV_HC_ACTIVATE		0x7456004	/* every owned CPU is inside: create the secrets */
+#define TV_HC_IDENTITY		0x7456005	/* RBX = guest-physical struct tv_hc_identity */
 /* Test build only (make test-module): scaffolding for the in-VM suites. */
 #define TV_HC_READ_CANARY	0x7456003	/* RBX <- canary word */
 #define TV_HC_TEST_SECRETS	0x7456100	/* RBX, RCX <- physical addresses of the master
@@ -172,6 +173,7 @@ struct tv_shared_page {
 #define TV_HC_PAL_CALL		0x7456011	/* struct tv_hc_pal_call */
 #define TV_HC_PAL_UNLOAD	0x7456012	/* RBX = handle: wipes it, gives the block back */
 #define TV_HC_PAL_STATS		0x7456013	/* RBX <- PALs loaded, RCX <- denied accesses */
+#define TV_HC_PAL_QUOTE		0x7456014	/* struct tv_hc_pal_quote */
 
 #define TV_MAX_PALS		64
 /* Each PAL lives in one 2 MiB-aligned block of RAM the module allocates. */
@@ -186,6 +188,27 @@ struct tv_hc_pal_load {
 	__u32 handle;		/* out */
 	__u32 reason;		/* out, TV_E_IMAGE: TV_PAL_IMG_* */
 	__u8 measurement[32];	/* out */
+};
+
+struct tv_hc_identity {
+	__u8 pubkey[65];	/* out: 0x04 || X || Y */
+	__u8 name[34];		/* out */
+	__u8 pad;
+	__u32 public_area_len;	/* out */
+	__u8 public_area[96];	/* out: TPM2B_PUBLIC */
+};
+
+/* Every field but handle, pcr_mask, nonce_len and nonce is written by the monitor. */
+struct tv_hc_pal_quote {
+	__u32 handle;		/* in */
+	__u32 pcr_mask;		/* in */
+	__u32 nonce_len;	/* in: <= TV_PAL_NONCE_MAX */
+	__u32 attest_len;	/* out */
+	__u8 nonce[64];		/* in */
+	__u8 attest[192];	/* out */
+	__u32 sig_len;		/* out */
+	__u8 sig[72];		/* out */
+	__u8 pcrs[24][32];	/* out */
 };
 
 struct tv_hc_pal_call {
