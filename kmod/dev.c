@@ -119,6 +119,46 @@ out:
 	return ret;
 }
 
+/* The monitor's identity key, as the monitor gives it, and how it was launched. */
+static long tv_ioc_identity(void __user *uarg)
+{
+	struct tv_hc_identity *hc;
+	struct tv_identity *id;
+	u32 usize;
+	int ret;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	hc = (void *)get_zeroed_page(GFP_KERNEL);	/* one page: never split for the monitor */
+	if (!id || !hc) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = tv_errno((int)tv_hypercall(TV_HC_IDENTITY, virt_to_phys(hc), 0, 0, NULL));
+	if (ret)
+		goto out;
+	if (hc->public_area_len > sizeof(id->public_area)) {
+		ret = -EIO;
+		goto out;
+	}
+	id->launch = TV_LAUNCH_KERNEL;
+	id->flags = TV_IDENTITY_F_EPHEMERAL;	/* nothing keeps the master secret yet */
+	memcpy(id->pubkey, hc->pubkey, sizeof(id->pubkey));
+	memcpy(id->name, hc->name, sizeof(id->name));
+	id->public_area_len = hc->public_area_len;
+	memcpy(id->public_area, hc->public_area, hc->public_area_len);
+	memcpy(id->measurement, tv_mon.measurement, sizeof(id->measurement));
+	strscpy(id->launch_desc, "loaded by the running kernel, no DRTM",
+		sizeof(id->launch_desc));
+	ret = tv_copy_out(uarg, id, sizeof(*id), usize);
+out:
+	free_page((unsigned long)hc);
+	kfree(id);
+	return ret;
+}
+
 static long tv_ioc_cpu_status(void __user *uarg)
 {
 	struct tv_cpu_status *cs;
@@ -258,6 +298,10 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return tv_ioc_pal_load(f->private_data, uarg);
 	case TV_IOC_PAL_CALL:
 		return tv_ioc_pal_call(f->private_data, uarg);
+	case TV_IOC_PAL_QUOTE:
+		return tv_ioc_pal_quote(f->private_data, uarg);
+	case TV_IOC_IDENTITY:
+		return tv_ioc_identity(uarg);
 	case TV_IOC_PAL_UNLOAD:
 		return tv_ioc_pal_unload(f->private_data, uarg);
 	case TV_IOC_STATUS:

@@ -414,6 +414,67 @@ long tv_ioc_pal_unload(struct tv_file *tf, void __user *uarg)
 	return ret;
 }
 
+/*
+ * A quote of the PAL's µTPM for the caller.  The request goes on a page of
+ * its own: the PAL's request page may hold a suspended call's state.
+ */
+long tv_ioc_pal_quote(struct tv_file *tf, void __user *uarg)
+{
+	struct tv_hc_pal_quote *req = NULL;
+	struct tv_pal_quote *arg;
+	struct tv_kpal *kp;
+	long ret = 0;
+	u32 usize;
+	int slot;
+
+	ret = tv_get_usize(uarg, &usize);
+	if (ret)
+		return ret;
+	arg = kzalloc(sizeof(*arg), GFP_KERNEL);
+	if (!arg)
+		return -ENOMEM;
+	ret = copy_struct_from_user(arg, sizeof(*arg), uarg, usize);
+	if (ret)
+		goto out;
+	if (arg->nonce_len > TV_PAL_NONCE_MAX || !(arg->pcr_mask & 1) ||
+	    arg->pcr_mask >> TV_PAL_NR_PCRS) {
+		ret = -EINVAL;
+		goto out;
+	}
+	kp = tv_kpal_get(tf, arg->handle, false, &slot, &ret);
+	if (!kp)
+		goto out;
+	req = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!req) {
+		ret = -ENOMEM;
+		goto put;
+	}
+	req->handle = kp->handle;
+	req->pcr_mask = arg->pcr_mask;
+	req->nonce_len = arg->nonce_len;
+	memcpy(req->nonce, arg->nonce, sizeof(req->nonce));
+	ret = tv_errno((int)tv_hypercall(TV_HC_PAL_QUOTE, virt_to_phys(req), 0, 0, NULL));
+	if (!ret && (req->attest_len > sizeof(arg->attest) || req->sig_len > sizeof(arg->sig)))
+		ret = -EIO;
+	if (!ret) {
+		arg->attest_len = req->attest_len;
+		arg->sig_len = req->sig_len;
+		memcpy(arg->attest, req->attest, req->attest_len);
+		memcpy(arg->sig, req->sig, req->sig_len);
+		memcpy(arg->pcrs, req->pcrs, sizeof(arg->pcrs));
+		arg->size = sizeof(*arg);
+		if (copy_to_user(uarg, arg, min_t(u32, usize, sizeof(*arg))))
+			ret = -EFAULT;
+	}
+	free_page((unsigned long)req);
+put:
+	tv_log_drain(&tv_mon);
+	tv_kpal_put(tf, kp);
+out:
+	kfree(arg);
+	return ret;
+}
+
 int tv_pal_stats(u32 *nr_pals, u64 *denied)
 {
 	unsigned long out[2];

@@ -52,6 +52,7 @@ void tv_file_release(struct tv_file *tf);
 long tv_ioc_pal_load(struct tv_file *tf, void __user *uarg);
 long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg);
 long tv_ioc_pal_unload(struct tv_file *tf, void __user *uarg);
+long tv_ioc_pal_quote(struct tv_file *tf, void __user *uarg);
 int tv_pal_stats(u32 *nr_pals, u64 *denied);
 long tv_ioc_pal_probe(struct tv_file *tf, void __user *uarg);
 long tv_ioc_pal_regs(struct tv_file *tf, void __user *uarg);
