@@ -56,12 +56,13 @@ VM_BINS := $(VM_KSFT_BINS) $(VM_KSFT_LINKS) $(VM_TOOL_BINS) $(KSFT_RUNNER) \
 VM_SCRIPTS := $(wildcard selftests/vm/*.sh)
 
 VM_DEPS := selftests/vm/tv_vm.h include/uapi/trustvisor.h include/trustvisor/pal_abi.h \
+	selftests/vm/pals/services.h \
 	lib/pal_image.c lib/pal_image.h $(KSFT_DIR)/kselftest.h
 define vm_cc
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -I$(KSFT_DIR) -D_GNU_SOURCE -static -o $@ $< \
 		$(if $(filter tv_status tv_pal,$*),lib/sha256.c lib/ct.c) \
-		$(if $(filter tv_pal,$*),lib/pal_image.c -lpthread)
+		$(if $(filter tv_pal,$*),lib/pal_image.c lib/ecdsa.c lib/p256.c lib/hmac.c -lpthread)
 endef
 $(VM_KSFT_BINS): $(KSFT_TREE)/trustvisor/%: selftests/vm/%.c $(VM_DEPS)
 	$(vm_cc)
@@ -87,7 +88,8 @@ $(HOSTILE_MODULE): selftests/kmod/tv_hostile.c selftests/kmod/Kbuild include/tru
 # (build-pals.sh): the example and selftests/vm/pals/*.c.
 VM_PAL_SRCS := userspace/examples/hello/hello.c $(wildcard selftests/vm/pals/*.c)
 VM_PALS := $(patsubst %.c,$(VM_O)/pals/%.pal,$(notdir $(VM_PAL_SRCS)))
-$(VM_PALS) &: $(VM_PAL_SRCS) $(SDK_FILES) selftests/vm/build-pals.sh
+$(VM_PALS) &: $(VM_PAL_SRCS) $(wildcard selftests/vm/pals/*.h) $(SDK_FILES) \
+		selftests/vm/build-pals.sh
 	selftests/vm/build-pals.sh $(TVPAL_CC) $(VM_O)/pals $(VM_PAL_SRCS)
 
 .PHONY: vm-payload

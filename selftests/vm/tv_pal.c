@@ -19,8 +19,10 @@
 #include <time.h>
 #include "tv_vm.h"
 #include "trustvisor/pal_abi.h"
+#include "lib/ecdsa.h"
 #include "lib/pal_image.h"
 #include "lib/sha256.h"
+#include "pals/services.h"
 
 static int fd;
 
@@ -983,9 +985,356 @@ static void test_sdk_pals(const char *dir)
 	pal_unload(h);
 }
 
+/* ---- PAL services (vmxroot/pal_svc.c), through services.pal ---- */
+
+static int load_file_m(const char *dir, const char *name, u32 *h, u8 m[32])
+{
+	static struct img im;
+	struct tv_pal_load l;
+	char path[256];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	im.len = fread(im.buf, 1, sizeof(im.buf), f);
+	fclose(f);
+	ret = pal_load(&im, h, &l);
+	if (!ret)
+		memcpy(m, l.measurement, 32);
+	return ret;
+}
+
+/* SHA-256(a || b), 32 bytes each: a PCR extend, a two-PCR composite. */
+static void sha_pair(const u8 *a, const u8 *b, u8 out[32])
+{
+	u8 buf[64];
+
+	memcpy(buf, a, 32);
+	memcpy(buf + 32, b, 32);
+	sha256(buf, 64, out);
+}
+
+static bool all_zero(const u8 *p, size_t n)
+{
+	u8 acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= p[i];
+	return !acc;
+}
+
+static int identity(struct tv_identity *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->size = sizeof(*id);
+	return ioctl(fd, TV_IOC_IDENTITY, id) ? -errno : 0;
+}
+
+/*
+ * Checks a TPMS_ATTEST and its TPMT_SIGNATURE: a quote, over `nonce`, whose
+ * pcrDigest is `digest`, signed by the identity key `pub`.  Returns what is
+ * wrong, or NULL.
+ */
+static const char *quote_bad(const u8 *a, size_t alen, const u8 *sig, size_t slen,
+			     const u8 *nonce, size_t nlen, const u8 digest[32], const u8 pub[65])
+{
+	static const u8 magic[6] = { 0xff, 0x54, 0x43, 0x47, 0x80, 0x18 };
+	u8 h[32], rs[64];
+	size_t off;
+
+	if (alen < 6 + 36 + 2 + nlen + 32 || memcmp(a, magic, 6))
+		return "not a TPMS_ATTEST of a quote";
+	off = 6 + 2 + ((size_t)a[6] << 8 | a[7]);
+	if (((size_t)a[off] << 8 | a[off + 1]) != nlen || memcmp(a + off + 2, nonce, nlen))
+		return "extraData is not the nonce";
+	if (memcmp(a + alen - 32, digest, 32))
+		return "pcrDigest is not the composite of the PCR values";
+	if (slen != 72 || sig[0] != 0 || sig[1] != 0x18 || sig[3] != 0x0b)
+		return "not an ECDSA-SHA256 TPMT_SIGNATURE";
+	memcpy(rs, sig + 6, 32);
+	memcpy(rs + 32, sig + 40, 32);
+	sha256(a, alen, h);
+	if (ecdsa_p256_verify(pub, h, rs))
+		return "the identity key's signature does not verify";
+	return NULL;
+}
+
+struct want {
+	int idx, ret;
+	const char *what;
+};
+
+static const struct want battery_wants[] = {
+	{ R_RANDOM, 0, "tv_random of 32 bytes" },
+	{ R_RANDOM_TOO_LONG, -ERANGE, "tv_random past TV_PAL_RANDOM_MAX" },
+	{ R_RANDOM_UNMAPPED, -EFAULT, "tv_random into an unmapped page" },
+	{ R_RANDOM_INPUT, -EFAULT, "tv_random into the read-only input" },
+	{ R_RANDOM_CODE, -EFAULT, "tv_random into the PAL's code" },
+	{ R_RANDOM_PAST_STACK, -EFAULT, "tv_random from the stack past its top" },
+	{ R_PCR_READ, 0, "tv_pcr_read(0)" },
+	{ R_PCR_READ_24, -EINVAL, "tv_pcr_read(24)" },
+	{ R_PCR_EXTEND_0, -EPERM, "tv_pcr_extend(0)" },
+	{ R_PCR_EXTEND_1, 0, "tv_pcr_extend(1)" },
+	{ R_PCR_EXTEND_24, -EINVAL, "tv_pcr_extend(24)" },
+	{ R_PCR_EXTEND_UNMAPPED, -EFAULT, "tv_pcr_extend from an unmapped page" },
+	{ R_PCR_INDEX_HIGH_BITS, 0, "a PCR index with bits above 31 set reads that PCR" },
+	{ R_SEAL, 0, "tv_seal of 100 bytes" },
+	{ R_UNSEAL, 0, "tv_unseal of it" },
+	{ R_SEAL_SMALL, -ENOSPC, "tv_seal into 10 bytes" },
+	{ R_UNSEAL_SMALL, -ENOSPC, "tv_unseal into 99 bytes" },
+	{ R_UNSEAL_TAMPERED, -EBADMSG, "tv_unseal of a blob with one bit flipped" },
+	{ R_UNSEAL_TRUNCATED, -EBADMSG, "tv_unseal of a blob one byte short" },
+	{ R_UNSEAL_BAD_LEN_PTR, -EFAULT, "tv_unseal with an unmapped length" },
+	{ R_SEAL_PCR, 0, "tv_seal bound to PCR 1" },
+	{ R_UNSEAL_PCR_MOVED, -EACCES, "tv_unseal after PCR 1 moved" },
+	{ R_SEAL_RELEASE, 0, "tv_seal released to another measurement" },
+	{ R_UNSEAL_RELEASED_AWAY, -EACCES, "tv_unseal by the sealer of a blob released away" },
+	{ R_SEAL_BAD_FLAG, -EINVAL, "tv_seal with an unknown policy flag" },
+	{ R_SEAL_TOO_LONG, -ERANGE, "tv_seal past TV_PAL_SEAL_MAX" },
+	{ R_SEAL_BAD_MASK, -EINVAL, "tv_seal bound to PCR 24" },
+	{ R_QUOTE, 0, "tv_quote of PCRs 0 and 1" },
+	{ R_QUOTE_NO_PCR0, -EINVAL, "tv_quote without PCR 0" },
+	{ R_QUOTE_LONG_NONCE, -ERANGE, "tv_quote with a 65-byte nonce" },
+	{ R_QUOTE_SMALL, -ENOSPC, "tv_quote into 100 bytes" },
+	{ R_COUNTER_READ, 0, "tv_counter_read(3)" },
+	{ R_COUNTER_INC, 0, "tv_counter_increment(3)" },
+	{ R_COUNTER_READ_8, -EINVAL, "tv_counter_read(8)" },
+	{ R_COUNTER_INC_CODE, -EFAULT, "tv_counter_increment into the PAL's code" },
+};
+
+/* One call of the battery: every service, good and bad arguments, judged here. */
+static void test_battery(u32 h, const u8 m[32], const u8 pub[65])
+{
+	static const u8 d1[32] = { 1, 2, 3 }, zero[32];
+	static struct battery b;
+	u8 want[32], pcr1_twice[32], digest[32];
+	struct tv_pal_call c;
+	const char *bad;
+	size_t alen;
+	int ret;
+
+	ret = pal_call(h, 1, NULL, 0, &b, sizeof(b), &c);
+	if (ret || c.result != TV_PAL_RESULT_RETURNED || c.out_len != sizeof(b)) {
+		ksft_test_result_fail("services.pal battery: %s, result %u, out %llu\n",
+				      strerror(-ret), c.result, (unsigned long long)c.out_len);
+		for (size_t i = 0; i < TV_ARRAY_SIZE(battery_wants) + 6; i++)
+			ksft_test_result_skip("battery did not run\n");
+		return;
+	}
+	ksft_test_result_pass("services.pal battery ran (%zu bytes of results)\n", sizeof(b));
+	for (size_t i = 0; i < TV_ARRAY_SIZE(battery_wants); i++) {
+		const struct want *w = &battery_wants[i];
+
+		ksft_test_result(b.ret[w->idx] == w->ret, "%s: %d (want %d)\n", w->what,
+				 b.ret[w->idx], w->ret);
+	}
+	ksft_test_result(memcmp(b.random_a, b.random_b, 32) && !all_zero(b.random_a, 32),
+			 "tv_random: two draws differ, neither is zero\n");
+	sha_pair(zero, m, want);
+	ksft_test_result(!memcmp(b.pcr0, want, 32), "PCR 0 = SHA-256(0^32 || measurement)\n");
+	sha_pair(zero, d1, want);
+	ksft_test_result(!memcmp(b.pcr1, want, 32), "PCR 1 after one extend = SHA-256(0^32 || d)\n");
+	ksft_test_result(b.seal_len == 100 + 140 && b.small_len == 240 && b.unsealed_ok &&
+			 b.unseal_len == 100 && b.unseal_small_len == 100,
+			 "seal: a 240-byte blob (ENOSPC says 240), unseal gives the 100 bytes back"
+			 " (ENOSPC says 100)\n");
+	/* PCR 1 was extended once more before the quote. */
+	sha_pair(b.pcr1, d1, pcr1_twice);
+	sha_pair(b.pcr0, pcr1_twice, digest);
+	alen = (size_t)b.quote[0] << 8 | b.quote[1];
+	bad = b.quote_len < 2 + alen ? "shorter than its TPM2B_ATTEST" :
+	      quote_bad(b.quote + 2, alen, b.quote + 2 + alen, b.quote_len - 2 - alen, b.nonce,
+			sizeof(b.nonce), digest, pub);
+	ksft_test_result(!bad, "tv_quote: TPM2B_ATTEST || TPMT_SIGNATURE, %llu bytes, verifies: %s\n",
+			 (unsigned long long)b.quote_len, bad ?: "yes");
+	ksft_test_result(b.counter_after == b.counter_before + 1 &&
+			 b.counter_after_fault == b.counter_after,
+			 "counter 3: %llu -> %llu, and the refused increment changed nothing\n",
+			 (unsigned long long)b.counter_before, (unsigned long long)b.counter_after);
+}
+
+static int svc_call(u32 h, u32 cmd, const void *in, size_t in_len, void *out, size_t *out_len)
+{
+	struct tv_pal_call c;
+	int ret = pal_call(h, cmd, in, in_len, out, *out_len, &c);
+
+	if (ret)
+		return 1000 + ret;
+	if (c.result != TV_PAL_RESULT_RETURNED)
+		return 2000 + (int)c.result;
+	*out_len = c.out_len;
+	return c.status;
+}
+
+/* cmd 2's input: use_policy, the policy, the data. */
+static size_t seal_input(u8 *buf, const struct tv_seal_policy *pol, const void *d, size_t n)
+{
+	u32 use = pol != NULL;
+
+	memcpy(buf, &use, 4);
+	memset(buf + 4, 0, sizeof(*pol));
+	if (pol)
+		memcpy(buf + 4, pol, sizeof(*pol));
+	memcpy(buf + 4 + sizeof(*pol), d, n);
+	return 4 + sizeof(*pol) + n;
+}
+
+static int pal_quote(u32 h, u32 mask, const u8 *nonce, u32 nlen, struct tv_pal_quote *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->size = sizeof(*q);
+	q->handle = h;
+	q->pcr_mask = mask;
+	q->nonce_len = nlen;
+	memcpy(q->nonce, nonce, nlen < 64 ? nlen : 64);
+	return ioctl(fd, TV_IOC_PAL_QUOTE, q) ? -errno : 0;
+}
+
+/* Two identities: sealing, release, counters and reloads across them. */
+static void test_two_identities(const char *dir, u32 a, const u8 ma[32], const u8 pub[65])
+{
+	static const char secret[] = "sealed by A";
+	static u8 blob[TV_PAL_BLOB_MAX], buf[TV_PAL_BLOB_MAX + 64], out[TV_PAL_BLOB_MAX];
+	struct tv_seal_policy pol = { .flags = TV_SEAL_F_RELEASE_TO };
+	u8 mb[32], zero[32] = { 0 }, x[64], want[32], digest[32];
+	struct tv_pal_quote q;
+	size_t n, bl, ol;
+	const char *bad;
+	u64 va = 0, vb = 7, va2 = 0;
+	int ra, rb, r;
+	u32 b;
+
+	r = load_file_m(dir, "services_twin.pal", &b, mb);
+	ksft_test_result(!r && memcmp(ma, mb, 32), "a second identity (services_twin.pal): %s\n",
+			 strerror(-r));
+	if (r)
+		return;
+	n = seal_input(buf, NULL, secret, sizeof(secret));
+	bl = sizeof(blob);
+	r = svc_call(a, 2, buf, n, blob, &bl);
+	ol = sizeof(out);
+	rb = svc_call(b, 3, blob, bl, out, &ol);
+	ol = sizeof(out);
+	ra = svc_call(a, 3, blob, bl, out, &ol);
+	ksft_test_result(!r && rb == -EACCES && !ra && ol == sizeof(secret) &&
+			 !memcmp(out, secret, ol),
+			 "a blob A sealed for itself: B gets %d (want -EACCES), A gets it back (%d)\n",
+			 rb, ra);
+
+	memcpy(pol.release_to, mb, 32);
+	n = seal_input(buf, &pol, secret, sizeof(secret));
+	bl = sizeof(blob);
+	r = svc_call(a, 2, buf, n, blob, &bl);
+	ol = sizeof(out);
+	rb = svc_call(b, 3, blob, bl, out, &ol);
+	ol = sizeof(out);
+	ra = svc_call(a, 3, blob, bl, out, &ol);
+	ksft_test_result(!r && !rb && ra == -EACCES,
+			 "a blob A released to B's measurement: B unseals it (%d), A gets %d\n", rb,
+			 ra);
+
+	n = 8;
+	ra = svc_call(a, 4, (u8[]){ 0 }, 1, &va, &n);
+	n = 8;
+	rb = svc_call(b, 5, (u8[]){ 0 }, 1, &vb, &n);
+	ksft_test_result(!ra && !rb && va >= 1 && vb == 0,
+			 "counter 0: A increments to %llu, B's own counter 0 is %llu\n",
+			 (unsigned long long)va, (unsigned long long)vb);
+
+	/* A reloaded: its counters and its blobs are where it left them, its PCRs anew. */
+	n = seal_input(buf, NULL, secret, sizeof(secret));
+	bl = sizeof(blob);
+	svc_call(a, 2, buf, n, blob, &bl);
+	pal_unload(a);
+	r = load_file_m(dir, "services.pal", &a, want);
+	n = 8;
+	ra = r ?: svc_call(a, 5, (u8[]){ 0 }, 1, &va2, &n);
+	ol = sizeof(out);
+	rb = r ?: svc_call(a, 3, blob, bl, out, &ol);
+	ksft_test_result(!ra && va2 == va && !rb && !memcmp(out, secret, sizeof(secret)),
+			 "A unloaded and loaded again: counter 0 still %llu, its blob unseals (%d)\n",
+			 (unsigned long long)va2, rb);
+
+	/* PAL_QUOTE of A: PCR 1 extended with x by A itself, over Linux's nonce. */
+	memset(x, 0x3c, sizeof(x));
+	n = 0;
+	r = r ?: svc_call(a, 6, x, 32, NULL, &n);
+	r = r ?: pal_quote(a, 0x3, (const u8 *)"0123456789abcdef0123456789abcdef", 32, &q);
+	sha_pair(zero, ma, want);
+	bad = r ? strerror(-r) : memcmp(q.pcrs[0], want, 32) ? "PCR 0 is not the identity" : NULL;
+	sha_pair(zero, x, want);
+	if (!bad && memcmp(q.pcrs[1], want, 32))
+		bad = "PCR 1 is not the PAL's extend";
+	if (!bad && !all_zero(q.pcrs[2], 32 * 22))
+		bad = "PCRs it did not quote are not zero";
+	sha_pair(q.pcrs[0], q.pcrs[1], digest);
+	bad = bad ?: quote_bad(q.attest, q.attest_len, q.sig, q.sig_len,
+			       (const u8 *)"0123456789abcdef0123456789abcdef", 32, digest, pub);
+	ksft_test_result(!bad, "PAL_QUOTE of PCRs 0, 1: values and signature check out: %s\n",
+			 bad ?: "yes");
+	q.attest[q.attest_len / 2] ^= 1;
+	ksft_test_result(!r && quote_bad(q.attest, q.attest_len, q.sig, q.sig_len,
+					 (const u8 *)"0123456789abcdef0123456789abcdef", 32,
+					 digest, pub),
+			 "the same quote with one attest bit flipped does not verify\n");
+	ra = pal_quote(a, 0x2, x, 8, &q);
+	rb = pal_quote(a, 0x1, x, 65, &q);
+	r = pal_quote(a, 0x1 | 1U << 24, x, 8, &q);
+	ksft_test_result(ra == -EINVAL && rb == -EINVAL && r == -EINVAL &&
+			 pal_quote(0xdead, 1, x, 8, &q) == -EBADF,
+			 "PAL_QUOTE refuses no PCR 0, a 65-byte nonce, PCR 24 (EINVAL), no such PAL"
+			 " (EBADF)\n");
+	{
+		struct {
+			struct tv_pal_quote q;
+			u32 tail;
+		} big = { .tail = 1 };
+
+		pal_quote(a, 1, x, 8, &big.q);
+		big.q.size = sizeof(big);
+		big.tail = 1;
+		ksft_test_result(ioctl(fd, TV_IOC_PAL_QUOTE, &big) && errno == E2BIG,
+				 "PAL_QUOTE with a non-zero unknown tail: E2BIG\n");
+	}
+	pal_unload(b);
+	pal_unload(a);
+}
+
+static void test_services(const char *dir)
+{
+	struct tv_identity id;
+	struct tv_status st = { .size = sizeof(st) };
+	struct tv_identity small = { .size = 4 };
+	u8 m[32];
+	u32 h;
+	int ret;
+
+	ret = identity(&id);
+	ioctl(fd, TV_IOC_STATUS, &st);
+	ksft_test_result(!ret && id.size == sizeof(id) && id.pubkey[0] == 4 &&
+			 id.launch == TV_LAUNCH_KERNEL && (id.flags & TV_IDENTITY_F_EPHEMERAL) &&
+			 id.public_area_len == 90 && !memcmp(id.measurement, st.measurement, 32) &&
+			 !strcmp(id.launch_desc, "loaded by the running kernel, no DRTM"),
+			 "IDENTITY: a P-256 key, its TPM2B_PUBLIC, the monitor's measurement,"
+			 " \"%s\"\n", id.launch_desc);
+	ksft_test_result(ioctl(fd, TV_IOC_IDENTITY, &small) && errno == EINVAL,
+			 "IDENTITY with size 4: EINVAL\n");
+	ret = load_file_m(dir, "services.pal", &h, m);
+	if (ret) {
+		ksft_test_result_fail("services.pal: load: %s\n", strerror(-ret));
+		return;
+	}
+	test_battery(h, m, id.pubkey);
+	test_two_identities(dir, h, m, id.pubkey);
+	ksft_test_result(nr_pals() == 0, "services tests leave no PAL loaded\n");
+}
+
 int main(int argc, char **argv)
 {
-	tv_ksft_start(61);
+	tv_ksft_start(115);
 	fd = tv_open();
 	if (fd < 0)
 		ksft_exit_fail_msg("%s: %s\n", TV_DEVICE, strerror(errno));
@@ -1005,5 +1354,6 @@ int main(int argc, char **argv)
 	test_cycles_and_close();
 	test_caps();
 	test_sdk_pals(argc > 1 ? argv[1] : "/selftests/pals");
+	test_services(argc > 1 ? argv[1] : "/selftests/pals");
 	ksft_finished();
 }
