@@ -14,6 +14,29 @@ else
 	echo "not ok - tvctl run hello.pal: $out"
 	suite_failed=1
 fi
+echo "# === tvctl quote, checked by tpm2_checkquote alone"
+nonce=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+head -c 32 /dev/zero | tr '\0' 'x' >/tmp/x32
+if $S/tvctl quote $S/pals/services.pal --cmd 6 --in /tmp/x32 --nonce $nonce --pcrs 0,1 \
+	--out /tmp/q >/tmp/q.log 2>&1 &&
+	tpm2_checkquote -u /tmp/q/ak.pem -m /tmp/q/attest.bin -s /tmp/q/sig.bin \
+		-f /tmp/q/pcrs.bin -g sha256 -q $nonce >/tmp/cq.log 2>&1; then
+	echo "ok - tvctl quote services.pal --pcrs 0,1: tpm2_checkquote verifies it"
+else
+	echo "not ok - tvctl quote / tpm2_checkquote: $(cat /tmp/q.log /tmp/cq.log | tail -3)"
+	suite_failed=1
+fi
+other=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+if ! tpm2_checkquote -u /tmp/q/ak.pem -m /tmp/q/attest.bin -s /tmp/q/sig.bin \
+	-f /tmp/q/pcrs.bin -g sha256 -q $other >/dev/null 2>&1 &&
+	$S/tvctl pubkey | cmp -s - /tmp/q/ak.pem; then
+	echo "ok - the quote fails tpm2_checkquote with another nonce; ak.pem is tvctl pubkey"
+else
+	echo "not ok - a quote verified with another nonce, or ak.pem differs from tvctl pubkey"
+	suite_failed=1
+fi
+echo "# === the examples (userspace/examples), as a user runs them"
+TV_EXAMPLES_RELOAD=$S/trustvisor-test.ko run $S/examples.sh
 want=$($S/tvctl measure $S/pals/hello.pal)
 if $S/tvctl status | grep -q 'PALs'; then
 	echo "ok - tvctl status shows the PALs; tvctl measure: $want"
