@@ -36,7 +36,8 @@ if [ ! -x "$busybox" ] || [[ "$(ldd "$busybox" 2>&1 || true)" != *"not a dynamic
 fi
 
 # The host programs a lane checks its results with (the pal lane: the
-# examples' signatures and quotes, selftests/vm/examples.sh), dynamically
+# examples' signatures and quotes, selftests/vm/examples.sh; the demo: the
+# signer's signature), dynamically
 # linked, so each comes with the shared libraries ldd names and the
 # dynamic loader, at the paths ldd gives.  Only those lanes get them: they
 # are about 21 MB (tpm2-tools alone brings libcurl and its TLS and LDAP
@@ -44,6 +45,7 @@ fi
 # overrides the lane's list ("" for none).
 case $lane in
 pal) host_tools_default="openssl tpm2_checkquote" ;;
+demo) host_tools_default=openssl ;;
 *) host_tools_default= ;;
 esac
 host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}
