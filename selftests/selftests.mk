@@ -119,3 +119,12 @@ $(VM_EXAMPLE_APPS): $(VM_O)/examples/%-app: userspace/examples/%/app.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -static -o $@ $< $(LIBTV_A)
 vm-payload: $(VM_EXAMPLE_PALS) $(VM_EXAMPLE_APPS)
+
+# The module's evidence log writer (kmod/evlog.c) built for the host, its
+# output read by tpm2_eventlog (selftests/kmod/evlog.sh).
+EVLOG_TOOL := $(O)/selftests/kmod/evlog_tool
+$(EVLOG_TOOL): selftests/kmod/evlog_tool.c kmod/evlog.c kmod/evlog.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ selftests/kmod/evlog_tool.c kmod/evlog.c -lcrypto
+check-unit: $(EVLOG_TOOL)
+UNIT_CHECKS += selftests/kmod/evlog.sh
