@@ -124,6 +124,7 @@ static long tv_ioc_identity(void __user *uarg)
 {
 	struct tv_hc_identity *hc;
 	struct tv_identity *id;
+	bool first;
 	u32 usize;
 	int ret;
 
@@ -136,13 +137,9 @@ static long tv_ioc_identity(void __user *uarg)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = tv_errno((int)tv_hypercall(TV_HC_IDENTITY, virt_to_phys(hc), 0, 0, NULL));
+	ret = tv_identity_get(hc);
 	if (ret)
 		goto out;
-	if (hc->public_area_len > sizeof(id->public_area)) {
-		ret = -EIO;
-		goto out;
-	}
 	id->launch = TV_LAUNCH_KERNEL;
 	id->flags = TV_IDENTITY_F_EPHEMERAL;	/* nothing keeps the master secret yet */
 	memcpy(id->pubkey, hc->pubkey, sizeof(id->pubkey));
@@ -150,8 +147,16 @@ static long tv_ioc_identity(void __user *uarg)
 	id->public_area_len = hc->public_area_len;
 	memcpy(id->public_area, hc->public_area, hc->public_area_len);
 	memcpy(id->measurement, tv_mon.measurement, sizeof(id->measurement));
-	strscpy(id->launch_desc, "loaded by the running kernel, no DRTM",
-		sizeof(id->launch_desc));
+	if (tv_evidence_info(&id->evidence_pcr, &first)) {
+		id->flags |= TV_IDENTITY_F_TPM | (first ? TV_IDENTITY_F_FIRST_LAUNCH : 0);
+		snprintf(id->launch_desc, sizeof(id->launch_desc),
+			 "loaded by the running kernel, no DRTM; TPM PCR %u, %s launch",
+			 id->evidence_pcr, first ? "first" : "a later");
+	} else {
+		id->evidence_pcr = 0;
+		strscpy(id->launch_desc, "loaded by the running kernel, no DRTM; no TPM evidence",
+			sizeof(id->launch_desc));
+	}
 	ret = tv_copy_out(uarg, id, sizeof(*id), usize);
 out:
 	free_page((unsigned long)hc);

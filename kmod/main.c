@@ -174,6 +174,8 @@ static int __init tv_init(void)
 	ret = tv_check_cpus();
 	if (!ret)
 		ret = tv_monitor_load(&tv_mon);
+	if (!ret)
+		ret = tv_evidence_begin();	/* measured before any CPU runs it */
 	if (!ret) {
 		ret = tv_cpus_launch();
 		if (ret)
@@ -181,6 +183,9 @@ static int __init tv_init(void)
 			       ret);
 	}
 	cpus_read_unlock();
+	if (ret)
+		goto err;
+	ret = tv_evidence_launched(tv_cpus_inside());
 	if (ret)
 		goto err;
 	ret = register_pm_notifier(&tv_pm_nb);
@@ -206,6 +211,7 @@ err_pm:
 err:
 	if (tv_mon.pages)
 		tv_teardown("load failed");
+	tv_evidence_free();
 	return ret;
 }
 
@@ -216,8 +222,11 @@ static void __exit tv_exit(void)
 	unregister_reboot_notifier(&tv_reboot_nb);
 	unregister_pm_notifier(&tv_pm_nb);
 	tv_teardown("unload");
-	if (!tv_mon.pages)
+	if (!tv_mon.pages) {
+		tv_evidence_left();
 		pr_info("unloaded: every CPU given back, monitor memory wiped\n");
+	}
+	tv_evidence_free();
 }
 
 module_init(tv_init);

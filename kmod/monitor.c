@@ -361,3 +361,13 @@ void tv_monitor_free(struct tv_monitor *m)
 	m->pages = NULL;
 	m->shared = NULL;
 }
+
+/* The identity key's public half, from the monitor, into a page of ours. */
+int tv_identity_get(struct tv_hc_identity *id)
+{
+	int ret = tv_errno((int)tv_hypercall(TV_HC_IDENTITY, virt_to_phys(id), 0, 0, NULL));
+
+	if (!ret && id->public_area_len > sizeof(id->public_area))
+		ret = -EIO;
+	return ret;
+}

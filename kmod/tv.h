@@ -34,6 +34,14 @@ void tv_monitor_free(struct tv_monitor *m);
 void tv_log_drain(struct tv_monitor *m);
 const char *tv_strerror(int monitor_err);
 int tv_errno(int monitor_err);
+int tv_identity_get(struct tv_hc_identity *id);
+
+/* evidence.c */
+int tv_evidence_begin(void);
+int tv_evidence_launched(unsigned int nr_cpus);
+void tv_evidence_left(void);
+void tv_evidence_free(void);
+bool tv_evidence_info(u32 *pcr, bool *first);
 
 /* cpu.c */
 int tv_cpus_launch(void);

@@ -144,9 +144,14 @@ struct tv_identity {
 	__u8 pad2[6];
 	__u8 measurement[32];	/* out: SHA-256 of the monitor image, as STATUS */
 	char launch_desc[64];	/* out: NUL-terminated, for people */
+	/* Appended with the launch evidence. */
+	__u32 evidence_pcr;	/* out, TV_IDENTITY_F_TPM: the TPM PCR holding it */
+	__u32 pad3;
 };
 #define TV_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
 #define TV_IDENTITY_F_EPHEMERAL	(1U << 0)	/* master secret new at this load */
+#define TV_IDENTITY_F_TPM	(1U << 1)	/* launch evidence is in the hardware TPM */
+#define TV_IDENTITY_F_FIRST_LAUNCH (1U << 2)	/* ... of the first launch in this boot */
 /*
  * TV_IOC_PAL_QUOTE: a quote of a loaded PAL's µTPM PCRs over the caller's
  * nonce, signed by the identity key: a TPMS_ATTEST and its TPMT_SIGNATURE,
