@@ -99,6 +99,8 @@ const char *tv_fault_name(uint32_t vector);
 #define TV_ID_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
 /* tv_identity_info.flags */
 #define TV_ID_F_EPHEMERAL	(1U << 0)	/* the master secret is new at this load */
+#define TV_ID_F_TPM		(1U << 1)	/* launch evidence is in the hardware TPM */
+#define TV_ID_F_FIRST_LAUNCH	(1U << 2)	/* ... of the first launch in this boot */
 
 struct tv_identity_info {
 	uint32_t launch;		/* TV_ID_LAUNCH_* */
@@ -109,6 +111,7 @@ struct tv_identity_info {
 	uint8_t name[34];		/* its TPM name: 0x000b || SHA-256(TPMT_PUBLIC) */
 	uint8_t measurement[32];	/* SHA-256 of the monitor image, as in STATUS */
 	char launch_desc[64];		/* the launch for people, NUL-terminated */
+	uint32_t evidence_pcr;		/* with TV_ID_F_TPM: the TPM PCR holding it */
 };
 
 /* Fills *id from the monitor (a file of /dev/trustvisor opened and closed). */

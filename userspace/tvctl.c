@@ -29,6 +29,9 @@
 #include "lib/sha256.h"
 #include "libtrustvisor.h"
 #include "userspace/lib/tpm2_pcrs.h"
+#include "trustvisor/evidence.h"
+
+#define TV_EVLOG_PATH "/sys/kernel/security/trustvisor/binary_measurements"
 
 static const char usage_text[] =
 	"usage: tvctl COMMAND [ARGS]      (tvctl COMMAND --help: that command in full)\n"
@@ -52,6 +55,8 @@ static const char usage_text[] =
 	"                          in LIST (default 0) over the nonce, unload it; writes\n"
 	"                          DIR/attest.bin, sig.bin, pcrs.bin and ak.pem for\n"
 	"                          tpm2_checkquote\n"
+	"  eventlog [--out FILE]   the launch evidence log (TCG crypto-agile format, for\n"
+	"                          tpm2_eventlog), to stdout or FILE\n"
 	"  help [COMMAND], --help  this text, or one command's\n"
 	"exit status: 0 done, 1 failed (one line on stderr says what), 2 bad usage\n";
 
@@ -124,6 +129,18 @@ static const char pubkey_help[] =
 	"  -h, --help     this text\n"
 	"Exit status: 0 written; 1 no /dev/trustvisor, the ioctl or the file failed;\n"
 	"2 bad usage.\n";
+
+static const char eventlog_help[] =
+	"usage: tvctl eventlog [--out FILE]\n"
+	"Copies the monitor's launch evidence log, the events the module extended into\n"
+	"the hardware TPM's evidence PCR (tvctl identity names it), in the TCG PC\n"
+	"Client crypto-agile format that tpm2_eventlog reads and replays.  It is\n"
+	"read from " TV_EVLOG_PATH "\n"
+	"(securityfs must be mounted); a monitor loaded without a TPM has none.\n"
+	"  --out FILE     write it to FILE (whole, or not at all) instead of stdout\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 written; 1 no log (no module, no TPM, no securityfs) or the\n"
+	"file failed; 2 bad usage.\n";
 
 static const char quote_help[] =
 	"usage: tvctl quote PAL [--cmd N] [--in FILE] --nonce HEX [--pcrs LIST] --out DIR\n"
@@ -762,9 +779,15 @@ static int cmd_identity(int argc, char **argv)
 		return 1;
 	printf("launch            %s (%u): %s\n", launch_name(id.launch), id.launch,
 	       id.launch_desc[0] ? id.launch_desc : "no description");
-	/* Said every time: nothing below is evidence yet. */
-	printf("trust             informational: Linux carries this answer, and nothing\n"
-	       "                  anchors the key in the hardware TPM yet\n");
+	/* Said every time: nothing below is evidence by itself. */
+	printf("trust             informational: Linux carries this answer; only a verifier\n"
+	       "                  checking the TPM's quote of the evidence PCR can rely on it\n");
+	if (id.flags & TV_ID_F_TPM)
+		printf("evidence          TPM PCR %u, %s launch in this boot (tvctl eventlog)\n",
+		       id.evidence_pcr, id.flags & TV_ID_F_FIRST_LAUNCH ? "the first" :
+		       "not the first");
+	else
+		printf("evidence          none: the monitor was loaded without a TPM 2.0\n");
 	printf("key lifetime      %s\n", id.flags & TV_ID_F_EPHEMERAL ?
 	       "this load only (the master secret is new at each load)" :
 	       "kept across loads");
@@ -1020,6 +1043,56 @@ static int cmd_quote(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_eventlog(int argc, char **argv)
+{
+	static char log[TV_EVLOG_MAX + 1];
+	struct opt opts[] = { { .name = "--out" } };
+	struct out_file of;
+	const char *words[1];
+	size_t n = 0;
+	ssize_t r;
+	bool done;
+	int nw, rc, fd;
+
+	rc = parse_args("eventlog", eventlog_help, argc, argv, opts, 1, words, 0, &nw, &done);
+	if (done)
+		return rc;
+	if (opts[0].val && set_path("eventlog", &of, NULL, opts[0].val))
+		return 1;
+	fd = open(TV_EVLOG_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		if (err != ENOENT)
+			return fail("eventlog", "%s: %s", TV_EVLOG_PATH, strerror(err));
+		if (access("/sys/kernel/security/lsm", F_OK))
+			return fail("eventlog", "%s: no securityfs (mount -t securityfs securityfs "
+				    "/sys/kernel/security)", TV_EVLOG_PATH);
+		if (access(TV_DEVICE, F_OK))
+			return fail("eventlog", "no %s: is trustvisor.ko loaded?", TV_DEVICE);
+		return fail("eventlog", "no evidence log: the monitor was loaded without a "
+			    "TPM 2.0 (tvctl identity)");
+	}
+	/* The whole log or nothing: more than the module keeps is not its log. */
+	while ((r = read(fd, log + n, sizeof(log) - n)) > 0)
+		n += (size_t)r;
+	rc = errno;
+	close(fd);
+	if (r < 0)
+		return fail("eventlog", "%s: %s", TV_EVLOG_PATH, strerror(rc));
+	if (n > TV_EVLOG_MAX)
+		return fail("eventlog", "%s: longer than the %u bytes a log holds", TV_EVLOG_PATH,
+			    TV_EVLOG_MAX);
+	if (!opts[0].val) {
+		if (fwrite(log, 1, n, stdout) != n || fflush(stdout))
+			return fail("eventlog", "stdout: %s", strerror(errno));
+		return 0;
+	}
+	of.data = log;
+	of.len = n;
+	return commit_files("eventlog", &of, 1);
+}
+
 struct command {
 	const char *name;
 	const char *help;
@@ -1035,6 +1108,7 @@ static const struct command commands[] = {
 	{ "identity", identity_help, cmd_identity },
 	{ "pubkey", pubkey_help, cmd_pubkey },
 	{ "quote", quote_help, cmd_quote },
+	{ "eventlog", eventlog_help, cmd_eventlog },
 };
 
 static const struct command *find_command(const char *name)

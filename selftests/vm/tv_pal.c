@@ -1317,7 +1317,7 @@ static void test_services(const char *dir)
 	ksft_test_result(!ret && id.size == sizeof(id) && id.pubkey[0] == 4 &&
 			 id.launch == TV_LAUNCH_KERNEL && (id.flags & TV_IDENTITY_F_EPHEMERAL) &&
 			 id.public_area_len == 90 && !memcmp(id.measurement, st.measurement, 32) &&
-			 !strcmp(id.launch_desc, "loaded by the running kernel, no DRTM"),
+			 !strncmp(id.launch_desc, "loaded by the running kernel, no DRTM", 37),
 			 "IDENTITY: a P-256 key, its TPM2B_PUBLIC, the monitor's measurement,"
 			 " \"%s\"\n", id.launch_desc);
 	ksft_test_result(ioctl(fd, TV_IOC_IDENTITY, &small) && errno == EINVAL,

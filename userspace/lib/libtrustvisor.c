@@ -27,6 +27,8 @@ _Static_assert(TV_FAULT_INSTRUCTION == TV_PAL_FAULT_INSTRUCTION, "fault codes");
 _Static_assert(TV_ERR_BASE > 4095, "own codes above every errno value");
 _Static_assert(TV_ID_LAUNCH_KERNEL == TV_LAUNCH_KERNEL, "launch kinds");
 _Static_assert(TV_ID_F_EPHEMERAL == TV_IDENTITY_F_EPHEMERAL, "identity flags");
+_Static_assert(TV_ID_F_TPM == TV_IDENTITY_F_TPM, "identity flags");
+_Static_assert(TV_ID_F_FIRST_LAUNCH == TV_IDENTITY_F_FIRST_LAUNCH, "identity flags");
 _Static_assert(sizeof(((struct tv_identity_info *)0)->pubkey) ==
 	       sizeof(((struct tv_identity *)0)->pubkey), "identity key");
 _Static_assert(sizeof(((struct tv_identity_info *)0)->public_area) ==
@@ -277,6 +279,11 @@ int tv_identity(struct tv_identity_info *id)
 		.flags = arg.flags,
 		.public_area_len = arg.public_area_len,
 	};
+	/* A module from before the launch evidence: no TPM flags, no PCR. */
+	if (TV_FILLED(arg, evidence_pcr))
+		id->evidence_pcr = arg.evidence_pcr;
+	else
+		id->flags &= ~(TV_ID_F_TPM | TV_ID_F_FIRST_LAUNCH);
 	memcpy(id->pubkey, arg.pubkey, sizeof(id->pubkey));
 	memcpy(id->public_area, arg.public_area, arg.public_area_len);
 	memcpy(id->name, arg.name, sizeof(id->name));
