@@ -6,7 +6,7 @@ pkgs=(
 	build-essential clang llvm libclang-rt-14-dev valgrind libssl-dev openssl
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod cpio busybox-static xz-utils zstd
 	bochs bochsbios vgabios bochs-term qemu-system-x86 xorriso isolinux syslinux-common
-	swtpm swtpm-tools tpm2-tools python3 groff-base man-db
+	swtpm swtpm-tools tpm2-tools libtss2-dev python3 groff-base man-db
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -9,6 +9,9 @@
  *   tvctl identity          the monitor's identity key and launch (informational)
  *   tvctl pubkey ...        the identity key as PEM
  *   tvctl quote PAL ...     a quote of a PAL, as files tpm2_checkquote verifies
+ *   tvctl eventlog ...      the launch evidence log
+ *   tvctl attest ...        the evidence a verifier needs, hardware TPM quote included
+ *   tvctl verify DIR ...    judges that evidence: one verdict line
  * Every failure is one line on stderr naming what failed, exit status 1;
  * bad usage is one line too, exit status 2.  docs/man/tvctl.1 is the manual.
  */
@@ -30,6 +33,7 @@
 #include "libtrustvisor.h"
 #include "userspace/lib/tpm2_pcrs.h"
 #include "trustvisor/evidence.h"
+#include "userspace/tvctl_evidence.h"
 
 #define TV_EVLOG_PATH "/sys/kernel/security/trustvisor/binary_measurements"
 
@@ -57,8 +61,71 @@ static const char usage_text[] =
 	"                          tpm2_checkquote\n"
 	"  eventlog [--out FILE]   the launch evidence log (TCG crypto-agile format, for\n"
 	"                          tpm2_eventlog), to stdout or FILE\n"
+	"  attest --nonce HEX --ak-handle HANDLE --pal PAL [--cmd N] [--in FILE] --out DIR\n"
+	"                          gather the evidence for tvctl verify into DIR: the\n"
+	"                          hardware TPM's quote of PCRs 0-7 and the evidence PCR by\n"
+	"                          the AK at HANDLE, the event log, the identity key, and a\n"
+	"                          quote of PAL (called once with --cmd), all over the nonce\n"
+	"  verify DIR --nonce HEX --ak PEM --monitor SHA256 [--pal SHA256]\n"
+	"                          check that evidence with the AK the verifier trusts:\n"
+	"                          prints 'verified: ...' or 'rejected: REASON'\n"
 	"  help [COMMAND], --help  this text, or one command's\n"
 	"exit status: 0 done, 1 failed (one line on stderr says what), 2 bad usage\n";
+
+static const char attest_help[] =
+	"usage: tvctl attest --nonce HEX --ak-handle HANDLE --pal PAL [--cmd N] [--in FILE]\n"
+	"                    --out DIR\n"
+	"Gathers, for tvctl verify on another machine, the evidence that this monitor\n"
+	"was launched first in this boot and runs PAL now, and writes into DIR\n"
+	"  tpm-attest.bin, tpm-sig.bin  the hardware TPM's TPMS_ATTEST and TPMT_SIGNATURE\n"
+	"                 of TPM2_Quote by the AK over the nonce, of the sha256 PCRs 0-7\n"
+	"                 and the evidence PCR (tvctl identity names it)\n"
+	"  tpm-pcrs.bin   those PCRs' values (tpm2-tools serialized format)\n"
+	"  ak.pub, ak.qname  the AK's TPM2B_PUBLIC and qualified name (TPM2_ReadPublic)\n"
+	"  eventlog.bin   the launch evidence log (tvctl eventlog)\n"
+	"  identity.pub   the identity key's TPM2B_PUBLIC, as IDENTITY gives it\n"
+	"  pal-attest.bin, pal-sig.bin, pal-pcrs.bin  the monitor's quote of PAL's\n"
+	"                 24 uTPM PCRs over the nonce, by the identity key (tvctl quote)\n"
+	"  pal-output.bin the call's output (with --cmd only)\n"
+	"The TPM is reached through the TCTI in $TPM2TOOLS_TCTI or $TCTI, else\n"
+	"device:/dev/tpmrm0.\n"
+	"  --nonce HEX    the verifier's nonce, 1 to 64 bytes in hex (required)\n"
+	"  --ak-handle HANDLE  the AK's persistent TPM handle, 0x81000000 to 0x81ffffff,\n"
+	"                 a restricted signing key in the endorsement hierarchy that the\n"
+	"                 verifier already trusts (required)\n"
+	"  --pal PAL      the PAL image to load and quote (required)\n"
+	"  --cmd N        call the PAL once before the quote with command N (a 32-bit\n"
+	"                 number, decimal or 0x... hex); default: no call\n"
+	"  --in FILE      the call's input, at most 64 KiB (needs --cmd)\n"
+	"  --out DIR      where the files go (required); created if missing (its parent\n"
+	"                 must exist).  The files are written all, or none of them.\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 written; 1 the device, the TPM, the log, the PAL or a file failed\n"
+	"(one line says which; no new file is left in DIR); 2 bad usage (nothing done).\n";
+
+static const char verify_help[] =
+	"usage: tvctl verify DIR --nonce HEX --ak PEM --monitor SHA256 [--pal SHA256]\n"
+	"Judges the evidence tvctl attest wrote into DIR, taking from DIR nothing that a\n"
+	"check does not prove, and prints one line: 'verified: ...', what was proven, or\n"
+	"'rejected: REASON', the first check that failed.  In order: DIR's ak.pub is the\n"
+	"key of --ak; the TPM quote is signed by it, over the nonce, by the AK's\n"
+	"qualified name, and its PCR values hash to its digest; the log parses, each\n"
+	"event's digests are its data's, and it replays (sha256, from zero) to the quoted\n"
+	"evidence PCR; its events are monitor, identity, launch and nothing else (no\n"
+	"\"left\"); the launch is the first in its boot, and in the quote's (same\n"
+	"resetCount and restartCount); the monitor is --monitor; the identity key in the\n"
+	"log signed the PAL quote, over the nonce, as its signer; its PCR 0 is --pal's.\n"
+	"PCRs 0-7 are quoted but not judged: compare them with your boot chain's.\n"
+	"  --nonce HEX    the nonce given to tvctl attest, 1 to 64 bytes in hex (required)\n"
+	"  --ak PEM       the AK's public key as PEM, from the verifier's own records, never\n"
+	"                 from DIR (required)\n"
+	"  --monitor SHA256  the monitor's expected measurement, 64 hex digits, as tvctl\n"
+	"                 status and tvctl measure IMAGE print it (required)\n"
+	"  --pal SHA256   the PAL's expected measurement, as tvctl measure PAL prints it;\n"
+	"                 without it the PAL quote is checked but not which PAL it is of\n"
+	"  -h, --help     this text\n"
+	"Needs no /dev/trustvisor and no TPM.\n"
+	"Exit status: 0 verified; 1 rejected (or DIR unreadable); 2 bad usage.\n";
 
 static const char status_help[] =
 	"usage: tvctl status\n"
@@ -888,20 +955,21 @@ static int hex_digit(int c)
 }
 
 /* The nonce, as tpm2_checkquote -q takes it: 0, or 2 after the line. */
-static int parse_nonce(const char *hex, uint8_t nonce[TV_PAL_NONCE_MAX], size_t *len)
+static int parse_nonce(const char *cmd, const char *hex, uint8_t nonce[TV_PAL_NONCE_MAX],
+		       size_t *len)
 {
 	size_t digits = strlen(hex);
 
 	if (!digits)
-		return usage_error("quote", "--nonce is empty: give 1 to %u bytes in hex",
+		return usage_error(cmd, "--nonce is empty: give 1 to %u bytes in hex",
 				   TV_PAL_NONCE_MAX);
 	for (size_t i = 0; i < digits; i++)
 		if (hex_digit(hex[i]) < 0)
-			return usage_error("quote", "--nonce: '%c' is not a hex digit", hex[i]);
+			return usage_error(cmd, "--nonce: '%c' is not a hex digit", hex[i]);
 	if (digits % 2)
-		return usage_error("quote", "--nonce: %zu hex digits, not whole bytes", digits);
+		return usage_error(cmd, "--nonce: %zu hex digits, not whole bytes", digits);
 	if (digits / 2 > TV_PAL_NONCE_MAX)
-		return usage_error("quote", "--nonce: %zu bytes, more than the %u a quote takes",
+		return usage_error(cmd, "--nonce: %zu bytes, more than the %u a quote takes",
 				   digits / 2, TV_PAL_NONCE_MAX);
 	for (size_t i = 0; i < digits / 2; i++)
 		nonce[i] = hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]);
@@ -974,7 +1042,7 @@ static int cmd_quote(int argc, char **argv)
 		return usage_error("quote", "--in needs --cmd: the input is the call's");
 	if (!opts[2].val)
 		return usage_error("quote", "no --nonce HEX given");
-	if (parse_nonce(opts[2].val, nonce, &nonce_len))
+	if (parse_nonce("quote", opts[2].val, nonce, &nonce_len))
 		return 2;
 	if (opts[3].val && parse_pcrs(opts[3].val, &mask))
 		return 2;
@@ -1043,6 +1111,43 @@ static int cmd_quote(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The module's evidence log, whole, into log (TV_EVLOG_MAX + 1 bytes): 0,
+ * or 1 after the line, which says which of the things it needs is missing.
+ */
+static int read_evlog(const char *cmd, char *log, size_t *len)
+{
+	size_t n = 0;
+	ssize_t r;
+	int fd, err;
+
+	fd = open(TV_EVLOG_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (err != ENOENT)
+			return fail(cmd, "%s: %s", TV_EVLOG_PATH, strerror(err));
+		if (access("/sys/kernel/security/lsm", F_OK))
+			return fail(cmd, "%s: no securityfs (mount -t securityfs securityfs "
+				    "/sys/kernel/security)", TV_EVLOG_PATH);
+		if (access(TV_DEVICE, F_OK))
+			return fail(cmd, "no %s: is trustvisor.ko loaded?", TV_DEVICE);
+		return fail(cmd, "no evidence log: the monitor was loaded without a "
+			    "TPM 2.0 (tvctl identity)");
+	}
+	/* The whole log or nothing: more than the module keeps is not its log. */
+	while ((r = read(fd, log + n, TV_EVLOG_MAX + 1 - n)) > 0)
+		n += (size_t)r;
+	err = errno;
+	close(fd);
+	if (r < 0)
+		return fail(cmd, "%s: %s", TV_EVLOG_PATH, strerror(err));
+	if (n > TV_EVLOG_MAX)
+		return fail(cmd, "%s: longer than the %u bytes a log holds", TV_EVLOG_PATH,
+			    TV_EVLOG_MAX);
+	*len = n;
+	return 0;
+}
+
 static int cmd_eventlog(int argc, char **argv)
 {
 	static char log[TV_EVLOG_MAX + 1];
@@ -1050,39 +1155,16 @@ static int cmd_eventlog(int argc, char **argv)
 	struct out_file of;
 	const char *words[1];
 	size_t n = 0;
-	ssize_t r;
 	bool done;
-	int nw, rc, fd;
+	int nw, rc;
 
 	rc = parse_args("eventlog", eventlog_help, argc, argv, opts, 1, words, 0, &nw, &done);
 	if (done)
 		return rc;
 	if (opts[0].val && set_path("eventlog", &of, NULL, opts[0].val))
 		return 1;
-	fd = open(TV_EVLOG_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int err = errno;
-
-		if (err != ENOENT)
-			return fail("eventlog", "%s: %s", TV_EVLOG_PATH, strerror(err));
-		if (access("/sys/kernel/security/lsm", F_OK))
-			return fail("eventlog", "%s: no securityfs (mount -t securityfs securityfs "
-				    "/sys/kernel/security)", TV_EVLOG_PATH);
-		if (access(TV_DEVICE, F_OK))
-			return fail("eventlog", "no %s: is trustvisor.ko loaded?", TV_DEVICE);
-		return fail("eventlog", "no evidence log: the monitor was loaded without a "
-			    "TPM 2.0 (tvctl identity)");
-	}
-	/* The whole log or nothing: more than the module keeps is not its log. */
-	while ((r = read(fd, log + n, sizeof(log) - n)) > 0)
-		n += (size_t)r;
-	rc = errno;
-	close(fd);
-	if (r < 0)
-		return fail("eventlog", "%s: %s", TV_EVLOG_PATH, strerror(rc));
-	if (n > TV_EVLOG_MAX)
-		return fail("eventlog", "%s: longer than the %u bytes a log holds", TV_EVLOG_PATH,
-			    TV_EVLOG_MAX);
+	if (read_evlog("eventlog", log, &n))
+		return 1;
 	if (!opts[0].val) {
 		if (fwrite(log, 1, n, stdout) != n || fflush(stdout))
 			return fail("eventlog", "stdout: %s", strerror(errno));
@@ -1091,6 +1173,243 @@ static int cmd_eventlog(int argc, char **argv)
 	of.data = log;
 	of.len = n;
 	return commit_files("eventlog", &of, 1);
+}
+
+/* 64 hex digits into a SHA-256 digest: 0, or 2 after the line. */
+static int parse_sha256(const char *cmd, const char *opt, const char *hex, uint8_t out[32])
+{
+	if (strlen(hex) != 64)
+		return usage_error(cmd, "%s: %zu hex digits, not the 64 of a SHA-256 digest", opt,
+				   strlen(hex));
+	for (int i = 0; i < 64; i++)
+		if (hex_digit(hex[i]) < 0)
+			return usage_error(cmd, "%s: '%c' is not a hex digit", opt, hex[i]);
+	for (int i = 0; i < 32; i++)
+		out[i] = hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]);
+	return 0;
+}
+
+static char **main_argv;
+
+#ifndef TVCTL_TPM
+/*
+ * attest and verify need OpenSSL and tpm2-tss, shared libraries only: this
+ * static tvctl runs tvctl-tpm for them (userspace/tvctl_evidence.h), found
+ * beside it in the build tree or in PREFIX/libexec/trustvisor once
+ * installed, never through PATH, which would let anyone's program judge
+ * the evidence.  Returns only on failure, 1 after the line.
+ */
+static int run_helper(const char *cmd)
+{
+	static const char *const rel[] = { "tvctl-tpm", "../libexec/trustvisor/tvctl-tpm" };
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return fail(cmd, "/proc/self/exe: %s", n ? strerror(errno) : "empty");
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	*slash = 0;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self, rel[i]);
+		if (access(path, X_OK))
+			continue;
+		main_argv[0] = path;
+		fflush(stdout);
+		execv(path, main_argv);
+		return fail(cmd, "%s: %s", path, strerror(errno));
+	}
+	return fail(cmd, "no tvctl-tpm beside %s/tvctl nor in ../libexec/trustvisor (it does "
+		    "%s: make install puts it there)", self, cmd);
+}
+#endif
+
+enum {
+	A_TPM_ATTEST, A_TPM_SIG, A_TPM_PCRS, A_AK_PUB, A_AK_QNAME, A_EVENTLOG, A_IDENTITY,
+	A_PAL_ATTEST, A_PAL_SIG, A_PAL_PCRS, A_PAL_OUTPUT, A_FILES
+};
+
+static int cmd_attest(int argc, char **argv)
+{
+	struct opt opts[] = {
+		{ .name = "--nonce" }, { .name = "--ak-handle" }, { .name = "--pal" },
+		{ .name = "--cmd" }, { .name = "--in" }, { .name = "--out" },
+	};
+	uint8_t nonce[TV_PAL_NONCE_MAX];
+	size_t nonce_len = 0;
+	unsigned int handle;
+	struct call_args ca = { 0 };
+	const char *words[1];
+	bool done;
+	int nw, rc;
+
+	/* Every argument is checked here, before anything is read or written. */
+	rc = parse_args("attest", attest_help, argc, argv, opts, 6, words, 0, &nw, &done);
+	if (done)
+		return rc;
+	if (!opts[0].val)
+		return usage_error("attest", "no --nonce HEX given");
+	if (parse_nonce("attest", opts[0].val, nonce, &nonce_len))
+		return 2;
+	if (!opts[1].val)
+		return usage_error("attest", "no --ak-handle HANDLE given");
+	if (parse_u32(opts[1].val, &handle) || handle < 0x81000000u || handle > 0x81ffffffu)
+		return usage_error("attest", "--ak-handle '%s' is not a persistent TPM handle "
+				   "(0x81000000 to 0x81ffffff)", opts[1].val);
+	if (!opts[2].val)
+		return usage_error("attest", "no --pal PAL given");
+	ca.pal = opts[2].val;
+	ca.call = opts[3].val;
+	ca.in_path = opts[4].val;
+	if (opts[3].val && parse_u32(opts[3].val, &ca.cmd))
+		return usage_error("attest", "--cmd '%s' is not a 32-bit number", opts[3].val);
+	if (ca.in_path && !ca.call)
+		return usage_error("attest", "--in needs --cmd: the input is the call's");
+	if (!opts[5].val)
+		return usage_error("attest", "no --out DIR given");
+	if (!*opts[5].val)
+		return usage_error("attest", "--out is empty");
+#ifndef TVCTL_TPM
+	return run_helper("attest");
+#else
+	static const char *const names[A_FILES] = {
+		TV_DIR_TPM_ATTEST, TV_DIR_TPM_SIG, TV_DIR_TPM_PCRS, TV_DIR_AK_PUB, TV_DIR_AK_QNAME,
+		TV_DIR_EVENTLOG, TV_DIR_IDENTITY, TV_DIR_PAL_ATTEST, TV_DIR_PAL_SIG,
+		TV_DIR_PAL_PCRS, TV_DIR_PAL_OUTPUT,
+	};
+	static unsigned char in[TV_PAL_IO_MAX + 1], out[TV_PAL_IO_MAX];
+	static char log[TV_EVLOG_MAX + 1];
+	static struct tv_tpm_evidence ev;
+	static struct tv_pal_quote_info q;
+	uint8_t tpm_pcrs[TV_TPM2_PCRS_FILE_MAX], pal_pcrs[TV_TPM2_PCRS_FILE_MAX], meas[32];
+	struct out_file files[A_FILES];
+	struct tv_identity_info id;
+	size_t len, log_len = 0, out_len = sizeof(out);
+	const char *dir = opts[5].val;
+	int nfiles = ca.call ? A_FILES : A_PAL_OUTPUT, err;
+	bool made_dir = false;
+	struct tv_pal *pal;
+	struct stat sb;
+	int32_t status;
+	long in_len;
+	void *image;
+
+	for (int i = 0; i < nfiles; i++)
+		if (set_path("attest", &files[i], dir, names[i]))
+			return 1;
+	if (!stat(dir, &sb) && !S_ISDIR(sb.st_mode))
+		return fail("attest", "--out %s: not a directory", dir);
+	if (read_pal_args("attest", &ca, &image, &len, in, &in_len) || get_identity("attest", &id))
+		return 1;
+	if (!(id.flags & TV_ID_F_TPM))
+		return fail("attest", "the monitor was loaded without a TPM 2.0: there is no "
+			    "launch evidence to attest");
+	if (load_pal("attest", ca.pal, image, len, &pal))
+		return 1;
+	if (ca.call) {
+		err = tv_pal_call(pal, ca.cmd, in, (size_t)in_len, out, &out_len, &status);
+		if (err) {
+			print_call_error("attest", pal, err);
+			tv_pal_unload(pal);
+			return 1;
+		}
+	}
+	err = tv_pal_measurement(pal, meas);
+	err = err ?: tv_pal_quote(pal, nonce, nonce_len, (1u << TV_PAL_NR_PCRS) - 1, &q);
+	tv_pal_unload(pal);
+	if (err)
+		return fail("attest", "PAL_QUOTE: %s%s", tv_strerror(err), dev_hint(err));
+	/* The log after the quote: an event in between fails verify, never fools it. */
+	if (tv_tpm_quote(handle, nonce, nonce_len, id.evidence_pcr, &ev) ||
+	    read_evlog("attest", log, &log_len))
+		return 1;
+
+	files[A_TPM_ATTEST].data = ev.attest;
+	files[A_TPM_ATTEST].len = ev.attest_len;
+	files[A_TPM_SIG].data = ev.sig;
+	files[A_TPM_SIG].len = ev.sig_len;
+	files[A_TPM_PCRS].data = tpm_pcrs;
+	files[A_TPM_PCRS].len = tv_tpm2_pcrs_serialize(ev.pcr_mask, ev.pcrs, tpm_pcrs);
+	files[A_AK_PUB].data = ev.ak_pub;
+	files[A_AK_PUB].len = ev.ak_pub_len;
+	files[A_AK_QNAME].data = ev.ak_qname;
+	files[A_AK_QNAME].len = ev.ak_qname_len;
+	files[A_EVENTLOG].data = log;
+	files[A_EVENTLOG].len = log_len;
+	files[A_IDENTITY].data = id.public_area;
+	files[A_IDENTITY].len = id.public_area_len;
+	files[A_PAL_ATTEST].data = q.attest;
+	files[A_PAL_ATTEST].len = q.attest_len;
+	files[A_PAL_SIG].data = q.sig;
+	files[A_PAL_SIG].len = q.sig_len;
+	files[A_PAL_PCRS].data = pal_pcrs;
+	files[A_PAL_PCRS].len = tv_tpm2_pcrs_serialize(q.pcr_mask, q.pcrs, pal_pcrs);
+	files[A_PAL_OUTPUT].data = out;
+	files[A_PAL_OUTPUT].len = out_len;
+	/* Created only now, so that evidence that could not be gathered leaves no trace. */
+	if (mkdir(dir, 0777)) {
+		if (errno != EEXIST)
+			return fail("attest", "--out %s: %s", dir, strerror(errno));
+	} else {
+		made_dir = true;
+	}
+	if (commit_files("attest", files, nfiles)) {
+		if (made_dir)
+			rmdir(dir);
+		return 1;
+	}
+	if (ca.call) {
+		printf("status %d\n", status);
+		printf("output %zu bytes\n", out_len);
+	}
+	printf("evidence pcr %u\n", id.evidence_pcr);
+	printf("check   tvctl verify %s --nonce %s --ak AK.pem --monitor ", dir, opts[0].val);
+	for (int i = 0; i < 32; i++)
+		printf("%02x", id.measurement[i]);
+	printf(" --pal ");
+	print_hex(meas, sizeof(meas));
+	return 0;
+#endif
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct opt opts[] = {
+		{ .name = "--nonce" }, { .name = "--ak" }, { .name = "--monitor" },
+		{ .name = "--pal" },
+	};
+	struct tv_verify_args va = { 0 };
+	const char *words[1];
+	bool done;
+	int nw, rc;
+
+	rc = parse_args("verify", verify_help, argc, argv, opts, 4, words, 1, &nw, &done);
+	if (done)
+		return rc;
+	if (!nw)
+		return usage_error("verify", "no DIR named");
+	va.dir = words[0];
+	if (!opts[0].val)
+		return usage_error("verify", "no --nonce HEX given");
+	if (parse_nonce("verify", opts[0].val, va.nonce, &va.nonce_len))
+		return 2;
+	if (!opts[1].val)
+		return usage_error("verify", "no --ak PEM given: the AK must come from the "
+				   "verifier's records, never from DIR");
+	va.ak_pem = opts[1].val;
+	if (!opts[2].val)
+		return usage_error("verify", "no --monitor SHA256 given");
+	if (parse_sha256("verify", "--monitor", opts[2].val, va.monitor))
+		return 2;
+	va.have_pal = opts[3].val;
+	if (va.have_pal && parse_sha256("verify", "--pal", opts[3].val, va.pal))
+		return 2;
+#ifndef TVCTL_TPM
+	return run_helper("verify");
+#else
+	return tv_verify(&va);
+#endif
 }
 
 struct command {
@@ -1109,6 +1428,8 @@ static const struct command commands[] = {
 	{ "pubkey", pubkey_help, cmd_pubkey },
 	{ "quote", quote_help, cmd_quote },
 	{ "eventlog", eventlog_help, cmd_eventlog },
+	{ "attest", attest_help, cmd_attest },
+	{ "verify", verify_help, cmd_verify },
 };
 
 static const struct command *find_command(const char *name)
@@ -1124,6 +1445,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 	const struct command *c;
 
+	main_argv = argv;
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		if (argc == 2) {
 			fputs(usage_text, stdout);

@@ -54,7 +54,30 @@ $(TVCTL): $(TVCTL_DEPS) lib/sha256.c lib/ct.c $(LIBTV_A)
 	$(CC) $(HOST_CFLAGS) -static -o $@ userspace/tvctl.c userspace/lib/tpm2_pcrs.c \
 		lib/sha256.c lib/ct.c $(LIBTV_A)
 
-userspace: $(TVCTL) $(LIBTV_A) $(LIBTV_SO)
+# tvctl-tpm: the same tvctl.c with attest and verify (userspace/attest.c,
+# verify.c), which need OpenSSL and tpm2-tss; those come as shared libraries
+# only, so tvctl-tpm is linked dynamically and the static tvctl runs it for
+# those two commands (docs/attestation.md, "Verifying": why).  It is
+# installed in PREFIX/libexec/trustvisor, where tvctl looks for it.
+TVCTL_TPM := $(USERSPACE_O)/tvctl-tpm
+TVCTL_TPM_SRCS := userspace/attest.c userspace/verify.c userspace/lib/evlog_parse.c
+TVCTL_TPM_LIBS := -lcrypto -ltss2-esys -ltss2-mu -ltss2-rc -ltss2-tctildr
+$(TVCTL_TPM): $(TVCTL_DEPS) $(TVCTL_TPM_SRCS) userspace/tvctl_evidence.h \
+		userspace/lib/evlog_parse.h include/trustvisor/evidence.h lib/sha256.c lib/ct.c \
+		$(LIBTV_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -DTVCTL_TPM -o $@ userspace/tvctl.c $(TVCTL_TPM_SRCS) \
+		userspace/lib/tpm2_pcrs.c lib/sha256.c lib/ct.c $(LIBTV_A) $(TVCTL_TPM_LIBS)
+
+# The evidence log reader's libFuzzer target: what it accepts, the module's
+# writer (kmod/evlog.c) must rebuild byte for byte.
+EVLOG_FUZZER := $(O)/selftests/fuzz/fuzz_evlog_parse
+$(EVLOG_FUZZER): selftests/fuzz/fuzz_evlog_parse.c userspace/lib/evlog_parse.c \
+		userspace/lib/evlog_parse.h kmod/evlog.c kmod/evlog.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(UTPM_FUZZ_CFLAGS) -o $@ $< userspace/lib/evlog_parse.c kmod/evlog.c
+
+userspace: $(TVCTL) $(TVCTL_TPM) $(LIBTV_A) $(LIBTV_SO)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: what an application and a PAL
 # author need, never the kernel module (which is built against one kernel
@@ -77,6 +100,7 @@ install: userspace
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/include/trustvisor \
 		$(INSTALL_ROOT)/lib/pkgconfig $(INSTALL_SDK)
 	install -m 755 $(TVCTL) $(TVPAL_CC) $(INSTALL_ROOT)/bin/
+	install -D -m 755 $(TVCTL_TPM) $(INSTALL_ROOT)/libexec/trustvisor/tvctl-tpm
 	install -m 644 include/libtrustvisor.h $(INSTALL_ROOT)/include/
 	install -m 644 include/trustvisor/pal.h include/trustvisor/pal_abi.h \
 		include/trustvisor/pal_crypto.h $(INSTALL_ROOT)/include/trustvisor/
@@ -99,6 +123,7 @@ uninstall:
 		$(addprefix $(INSTALL_MAN)/man3/,$(notdir $(MAN3_PAGES))) \
 		$(addprefix $(INSTALL_MAN)/man3/,$(addsuffix .3,$(MAN3_LINKS)))
 	rm -f $(INSTALL_ROOT)/bin/tvctl $(INSTALL_ROOT)/bin/tvpal-cc \
+		$(INSTALL_ROOT)/libexec/trustvisor/tvctl-tpm \
 		$(INSTALL_ROOT)/include/libtrustvisor.h $(INSTALL_ROOT)/include/trustvisor/pal.h \
 		$(INSTALL_ROOT)/include/trustvisor/pal_abi.h \
 		$(INSTALL_ROOT)/include/trustvisor/pal_crypto.h $(INSTALL_ROOT)/lib/libtrustvisor.a \
@@ -108,7 +133,7 @@ uninstall:
 		$(INSTALL_SDK)/pal_start.o $(INSTALL_SDK)/string.o $(INSTALL_SDK)/pal.lds \
 		$(INSTALL_SDK)/libtvpal.a $(INSTALL_SDK)/tvpal-pack
 	-rmdir $(INSTALL_SDK) $(INSTALL_ROOT)/lib/trustvisor $(INSTALL_ROOT)/include/trustvisor \
-		2>/dev/null
+		$(INSTALL_ROOT)/libexec/trustvisor 2>/dev/null
 
 # The application side without the module (selftests/userspace/): fake_dev.c
 # answers the /dev/trustvisor ioctls inside the test process, with the µTPM
@@ -132,5 +157,6 @@ $(LIBTV_TEST): selftests/userspace/test_libtrustvisor.c selftests/tap.h $(FAKE_D
 	$(CC) $(HOST_CFLAGS) $(FAKE_DEV_LDFLAGS) -o $@ $< $(FAKE_DEV_LINK) -lcrypto
 
 UNIT_TESTS += $(LIBTV_TEST)
-UNIT_CHECKS += selftests/userspace/tvctl.sh selftests/userspace/man.sh
-check-unit: $(TVCTL) $(TVCTL_FAKE)
+UNIT_CHECKS += selftests/userspace/tvctl.sh selftests/userspace/man.sh \
+	selftests/userspace/verify.sh selftests/fuzz/run-evlog-fuzz.sh
+check-unit: $(TVCTL) $(TVCTL_FAKE) $(TVCTL_TPM) $(EVLOG_FUZZER)
