@@ -67,7 +67,7 @@ have=$(tags docs/man/tvctl.1 COMMANDS | awk '$1 !~ /^-/ { c = $1; print c } $1 ~
 miss=
 for c in $cmds; do
 	grep -qx "$c" <<<"$have" || miss="$miss $c"
-	for o in $("$tvctl" "$c" --help | sed -n 's/^  \(-h, \)\{0,1\}\(--[a-z]*\).*/\2/p'); do
+	for o in $("$tvctl" "$c" --help | sed -n 's/^  \(-h, \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p'); do
 		[ "$o" = --help ] || grep -qx -- "$c:$o" <<<"$have" || miss="$miss $c:$o"
 	done
 done

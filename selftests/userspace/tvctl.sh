@@ -57,7 +57,7 @@ one_line() {
 diag() { printf '%s\n' "rc=$rc" "$err" | head -3 | sed 's/^/# /'; }
 
 # --- help -------------------------------------------------------------------
-commands="status cpu measure inspect run identity pubkey quote"
+commands="status cpu measure inspect run identity pubkey quote attest verify"
 run "$tvctl" --help
 missing=
 for c in status 'cpu N' 'measure FILE' 'inspect PAL' \
@@ -72,7 +72,7 @@ for c in $commands; do
 	help=$out
 	# Every option of the synopsis has a line of its own saying what it does.
 	undoc=
-	for o in $(head -1 <<<"$help" | grep -o -- '--[a-z]*' | sort -u) --help; do
+	for o in $(head -1 <<<"$help" | grep -o -- '--[a-z][a-z-]*' | sort -u) --help; do
 		grep -qE -- "^  (-h, )?$o( |$)" <<<"$help" || undoc="$undoc $o"
 	done
 	run "$tvctl" help "$c"
