@@ -128,3 +128,20 @@ $(EVLOG_TOOL): selftests/kmod/evlog_tool.c kmod/evlog.c kmod/evlog.h
 	$(CC) $(HOST_CFLAGS) -o $@ selftests/kmod/evlog_tool.c kmod/evlog.c -lcrypto
 check-unit: $(EVLOG_TOOL)
 UNIT_CHECKS += selftests/kmod/evlog.sh
+
+# The tpm lane's TPM (selftests/vm/tpm.sh): swtpm's state with the
+# attestation key already persistent, made on the host by
+# scripts/mktpmstate.sh (the emulated machine makes no key), and the stock
+# kernel's vTPM proxy driver, which has no dependencies in modules.dep (the
+# TPM core is built in).  Made once; rm -r $(VM_O)/tpm makes a new TPM.
+VM_TPM_STATE := $(VM_O)/tpm/ak.pem
+VM_TPM_PROXY := $(VM_O)/tpm_vtpm_proxy.ko
+TPM_PROXY_DEP := kernel/drivers/char/tpm/tpm_vtpm_proxy.ko
+$(VM_TPM_STATE): scripts/mktpmstate.sh | deps
+	scripts/mktpmstate.sh $(VM_O)/tpm
+$(VM_TPM_PROXY): /lib/modules/$(KVER)/$(TPM_PROXY_DEP) | deps
+	@deps=$$(sed -n 's|^$(TPM_PROXY_DEP):||p' /lib/modules/$(KVER)/modules.dep); \
+	test -z "$$(echo $$deps)" || { \
+		echo "$(TPM_PROXY_DEP) needs$$deps: the tpm lane must load those too" >&2; exit 1; }
+	install -D -m 644 $< $@
+vm-payload: $(VM_TPM_STATE) $(VM_TPM_PROXY)
