@@ -42,17 +42,30 @@ fi
 # dynamic loader, at the paths ldd gives.  Only those lanes get them: they
 # are about 21 MB (tpm2-tools alone brings libcurl and its TLS and LDAP
 # libraries), more than the rest of the image.  TV_VM_HOST_TOOLS="LIST"
-# overrides the lane's list ("" for none).
+# overrides the lane's list ("" for none).  A name with ".so" in it is a
+# shared library a tool loads with dlopen (which ldd cannot see): it is
+# installed where ldconfig finds it, with the libraries ldd names for it.
+# The tpm lane's swtpm and tpm2-tools run the guest's TPM and talk to it
+# through the kernel's device (selftests/vm/tpm.sh); the tools open that
+# through libtss2-tcti-device.
 case $lane in
 pal) host_tools_default="openssl tpm2_checkquote" ;;
 demo) host_tools_default=openssl ;;
+tpm) host_tools_default="swtpm libtss2-tcti-device.so.0 tpm2_pcrread tpm2_pcrextend"
+	host_tools_default+=" tpm2_quote tpm2_checkquote tpm2_readpublic tpm2_shutdown" ;;
 *) host_tools_default= ;;
 esac
 host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}
+host_path() {	# host_path NAME: the program's or the library's path, or nothing
+	case $1 in
+	*.so*) PATH=$PATH:/sbin:/usr/sbin ldconfig -p | awk -v n="$1" '$1 == n && /x86-64/ { print $NF; exit }' ;;
+	*) command -v "$1" || true ;;
+	esac
+}
 for t in $host_tools; do
-	if ! command -v "$t" >/dev/null; then
+	if [ -z "$(host_path "$t")" ]; then
 		echo "mkinitramfs: lane $lane needs the host's $t, which is not installed;" \
-			"run: make deps (openssl, tpm2-tools)" >&2
+			"run: make deps (openssl, swtpm, tpm2-tools)" >&2
 		exit 1
 	fi
 done
@@ -80,10 +93,13 @@ cp -a "$payload"/. "$root/selftests/"
 # A tool that is a link (tpm2_checkquote -> tpm2, which looks at its name)
 # stays one, in /bin beside its target.
 for t in $host_tools; do
-	path=$(command -v "$t")
+	path=$(host_path "$t")
 	real=$(readlink -f "$path")
-	install -m 0755 "$real" "$root/bin/$(basename "$real")"
-	[ "$(basename "$real")" = "$t" ] || ln -sfn "$(basename "$real")" "$root/bin/$t"
+	case $t in
+	*.so*) install -D -m 0755 "$real" "$root$path" ;;
+	*)	install -m 0755 "$real" "$root/bin/$(basename "$real")"
+		[ "$(basename "$real")" = "$t" ] || ln -sfn "$(basename "$real")" "$root/bin/$t" ;;
+	esac
 	libs=$(ldd "$real" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
 	[ -n "$libs" ] || { echo "mkinitramfs: ldd $real names no libraries" >&2; exit 1; }
 	for lib in $libs; do

@@ -49,8 +49,8 @@ tv_lock() {
 
 tv_check_lane() {
 	case "$1" in
-	novmx | novmx-intel | vmx | hotplug | pal | panic | demo | bench | reset-cf9 | reset-kbd | reset-triple-fault) ;;
-	*) echo "vm: unknown lane '$1' (novmx, novmx-intel, vmx, hotplug, pal, panic, demo, bench, reset-cf9, reset-kbd, reset-triple-fault)" >&2
+	novmx | novmx-intel | vmx | hotplug | pal | tpm | panic | demo | bench | reset-cf9 | reset-kbd | reset-triple-fault) ;;
+	*) echo "vm: unknown lane '$1' (novmx, novmx-intel, vmx, hotplug, pal, tpm, panic, demo, bench, reset-cf9, reset-kbd, reset-triple-fault)" >&2
 	   return 1 ;;
 	esac
 }
