@@ -1005,6 +1005,29 @@ static int parse_pcrs(const char *list, uint32_t *mask)
 	return 0;
 }
 
+/*
+ * The files of quote and attest into dir, all or none: dir is created only
+ * now, so that a command that failed leaves no trace, and removed again if
+ * the files cannot be committed.  0, or 1 after the line.
+ */
+static int commit_dir(const char *cmd, const char *dir, struct out_file *files, int n)
+{
+	bool made_dir = false;
+
+	if (mkdir(dir, 0777)) {
+		if (errno != EEXIST)
+			return fail(cmd, "--out %s: %s", dir, strerror(errno));
+	} else {
+		made_dir = true;
+	}
+	if (commit_files(cmd, files, n)) {
+		if (made_dir)
+			rmdir(dir);
+		return 1;
+	}
+	return 0;
+}
+
 enum { Q_ATTEST, Q_SIG, Q_PCRS, Q_KEY, Q_OUTPUT, Q_FILES };
 
 static int cmd_quote(int argc, char **argv)
@@ -1022,7 +1045,7 @@ static int cmd_quote(int argc, char **argv)
 	struct out_file files[Q_FILES];
 	struct tv_identity_info id;
 	struct tv_pal_quote_info q;
-	bool done, made_dir = false;
+	bool done;
 	int err, rc, nfiles;
 	const char *dir;
 	struct call_args ca;
@@ -1084,18 +1107,8 @@ static int cmd_quote(int argc, char **argv)
 	files[Q_KEY].len = pem_public_key(id.pubkey, pem);
 	files[Q_OUTPUT].data = out;
 	files[Q_OUTPUT].len = out_len;
-	/* Created only now, so that a quote that failed leaves no trace. */
-	if (mkdir(dir, 0777)) {
-		if (errno != EEXIST)
-			return fail("quote", "--out %s: %s", dir, strerror(errno));
-	} else {
-		made_dir = true;
-	}
-	if (commit_files("quote", files, nfiles)) {
-		if (made_dir)
-			rmdir(dir);
+	if (commit_dir("quote", dir, files, nfiles))
 		return 1;
-	}
 	if (ca.call) {
 		printf("status %d\n", status);
 		printf("output %zu bytes\n", out_len);
@@ -1288,7 +1301,6 @@ static int cmd_attest(int argc, char **argv)
 	size_t len, log_len = 0, out_len = sizeof(out);
 	const char *dir = opts[5].val;
 	int nfiles = ca.call ? A_FILES : A_PAL_OUTPUT, err;
-	bool made_dir = false;
 	struct tv_pal *pal;
 	struct stat sb;
 	int32_t status;
@@ -1347,18 +1359,8 @@ static int cmd_attest(int argc, char **argv)
 	files[A_PAL_PCRS].len = tv_tpm2_pcrs_serialize(q.pcr_mask, q.pcrs, pal_pcrs);
 	files[A_PAL_OUTPUT].data = out;
 	files[A_PAL_OUTPUT].len = out_len;
-	/* Created only now, so that evidence that could not be gathered leaves no trace. */
-	if (mkdir(dir, 0777)) {
-		if (errno != EEXIST)
-			return fail("attest", "--out %s: %s", dir, strerror(errno));
-	} else {
-		made_dir = true;
-	}
-	if (commit_files("attest", files, nfiles)) {
-		if (made_dir)
-			rmdir(dir);
+	if (commit_dir("attest", dir, files, nfiles))
 		return 1;
-	}
 	if (ca.call) {
 		printf("status %d\n", status);
 		printf("output %zu bytes\n", out_len);
