@@ -5,7 +5,7 @@
 # /selftests/lane-<lane>.sh, saves the serial console to $(O)/vm/<lane>.log
 # and judges it with scripts/check-serial-log.sh.
 
-.PHONY: check-vm-novmx check-vm-vmx check-vm-pal check-vm-reset check-vm-reset-kbd demo bench
+.PHONY: check-vm-novmx check-vm-vmx check-vm-pal check-vm-tpm check-vm-reset check-vm-reset-kbd demo bench
 
 UNIT_CHECKS += scripts/check-serial-log.selftest.sh scripts/check-reset-log.selftest.sh
 
@@ -24,6 +24,14 @@ check-vm-vmx: module vm-payload
 # Bochs with VMX, 2 CPUs: PALs (load, call, faults, preemption, isolation).
 check-vm-pal: module vm-payload
 	O=$(O) scripts/run-bochs.sh pal
+
+# Bochs with VMX, 2 CPUs: the running kernel has a real TPM 2.0 (swtpm
+# behind the vTPM proxy, its state and attestation key made on the host):
+# PCRs, quotes verified with the AK's PEM, a TPM reboot, the module loaded.
+# It takes 4-5 min; the hard limit of 10 min keeps a hung run from eating
+# the CI budget (docs/testing.md).
+check-vm-tpm: module vm-payload
+	O=$(O) TV_VM_TIMEOUT=$${TV_VM_TIMEOUT:-600} scripts/run-bochs.sh tpm
 
 # Bochs, a run each: a reset Linux asks for (port 0xCF9; Linux's triple
 # fault) with the monitor loaded must be trapped, wipe, then reset; a panic

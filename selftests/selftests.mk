@@ -131,17 +131,23 @@ UNIT_CHECKS += selftests/kmod/evlog.sh
 
 # The tpm lane's TPM (selftests/vm/tpm.sh): swtpm's state with the
 # attestation key already persistent, made on the host by
-# scripts/mktpmstate.sh (the emulated machine makes no key), and the stock
-# kernel's vTPM proxy driver, which has no dependencies in modules.dep (the
-# TPM core is built in).  Made once; rm -r $(VM_O)/tpm makes a new TPM.
+# scripts/mktpmstate.sh (the emulated machine makes no key), and two modules
+# of the stock kernel in $(VM_O)/tpm-kmod/: the vTPM proxy driver (the TPM
+# core is built in), and sha512_generic, which a full system would load on
+# demand (the initramfs has no modprobe tree) when something hashes for the
+# TPM's sha384 and sha512 PCR banks.  Neither has dependencies in
+# modules.dep; the rule refuses to copy one that has.  The state is made
+# once; rm -r $(VM_O)/tpm makes a new TPM.
 VM_TPM_STATE := $(VM_O)/tpm/ak.pem
-VM_TPM_PROXY := $(VM_O)/tpm_vtpm_proxy.ko
-TPM_PROXY_DEP := kernel/drivers/char/tpm/tpm_vtpm_proxy.ko
+VM_TPM_KMOD_PATHS := kernel/drivers/char/tpm/tpm_vtpm_proxy.ko kernel/crypto/sha512_generic.ko
+VM_TPM_KMODS := $(addprefix $(VM_O)/tpm-kmod/,$(notdir $(VM_TPM_KMOD_PATHS)))
 $(VM_TPM_STATE): scripts/mktpmstate.sh | deps
 	scripts/mktpmstate.sh $(VM_O)/tpm
-$(VM_TPM_PROXY): /lib/modules/$(KVER)/$(TPM_PROXY_DEP) | deps
-	@deps=$$(sed -n 's|^$(TPM_PROXY_DEP):||p' /lib/modules/$(KVER)/modules.dep); \
+$(VM_TPM_KMODS): $(VM_O)/tpm-kmod/%.ko: | deps
+	@rel=$(filter %/$*.ko,$(VM_TPM_KMOD_PATHS)); \
+	deps=$$(sed -n "s|^$$rel:||p" /lib/modules/$(KVER)/modules.dep); \
 	test -z "$$(echo $$deps)" || { \
-		echo "$(TPM_PROXY_DEP) needs$$deps: the tpm lane must load those too" >&2; exit 1; }
-	install -D -m 644 $< $@
-vm-payload: $(VM_TPM_STATE) $(VM_TPM_PROXY)
+		echo "$$rel needs$$deps: the tpm lane must load those too" >&2; exit 1; }; \
+	echo install -D -m 644 /lib/modules/$(KVER)/$$rel $@; \
+	install -D -m 644 /lib/modules/$(KVER)/$$rel $@
+vm-payload: $(VM_TPM_STATE) $(VM_TPM_KMODS)
