@@ -19,7 +19,7 @@ UNIT_TESTS :=
 UNIT_CHECKS :=
 
 .PHONY: all module test-module userspace check check-unit check-vm-novmx check-vm-vmx check-vm-pal \
-	check-vm-reset \
+	check-vm-tpm check-vm-reset \
 	demo bench bench-crypto deps clean install uninstall
 
 all: module userspace
@@ -54,7 +54,7 @@ $(TEST_MODULE): $(VMXROOT_TEST_BIN) $(KMOD_SRCS) Kbuild $(wildcard include/*/*.h
 check-unit: $(UNIT_TESTS) | deps
 	@O=$(O) scripts/tap-run.sh check-unit $(UNIT_TESTS) $(UNIT_CHECKS)
 
-check: check-unit check-vm-novmx check-vm-vmx check-vm-pal check-vm-reset
+check: check-unit check-vm-novmx check-vm-vmx check-vm-pal check-vm-tpm check-vm-reset
 
 clean:
 	rm -rf $(O)
