@@ -465,9 +465,24 @@ static int check_log(const struct tv_verify_args *a, const struct quote *tq, str
 		memcpy(cat + 32, ev->digest[sha256], 32);
 		EVP_Digest(cat, 64, pcr, &dl, EVP_sha256(), NULL);
 	}
-	if (memcmp(pcr, tq->pcrs[l->pcr], 32))
+	if (memcmp(pcr, tq->pcrs[l->pcr], 32)) {
+		/*
+		 * A later launch's log starts at that launch while the PCR holds the
+		 * earlier ones too: its own launch event says why it cannot replay.
+		 */
+		for (uint32_t e = 0; e < log.nr_events; e++) {
+			const struct tv_evp_event *ev = &log.ev[e];
+
+			if (ev->len >= 8 + sizeof(struct tv_ev_launch) &&
+			    le32(*(const uint32_t *)ev->data) == TV_EV_LAUNCH &&
+			    !le32(*(const uint32_t *)(ev->data + 8)))
+				return reject("not the first launch in this boot (first_launch 0): "
+					      "the PCR holds an earlier launch the log does not "
+					      "show, and the kernel ran unprotected in between");
+		}
 		return reject("the event log does not replay to the quoted PCR %u: events were "
 			      "changed, left out or added", l->pcr);
+	}
 	for (uint32_t e = 0; e < log.nr_events; e++) {
 		const struct tv_evp_event *ev = &log.ev[e];
 		const uint8_t *p;
