@@ -52,7 +52,8 @@ case $lane in
 pal) host_tools_default="openssl tpm2_checkquote" ;;
 demo) host_tools_default=openssl ;;
 tpm) host_tools_default="swtpm libtss2-tcti-device.so.0 tpm2_pcrread tpm2_pcrextend"
-	host_tools_default+=" tpm2_quote tpm2_checkquote tpm2_readpublic tpm2_shutdown" ;;
+	host_tools_default+=" tpm2_quote tpm2_checkquote tpm2_readpublic tpm2_shutdown"
+	host_tools_default+=" tpm2_eventlog" ;;
 *) host_tools_default= ;;
 esac
 host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}
@@ -106,6 +107,18 @@ for t in $host_tools; do
 		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 	done
 done
+# The payload's dynamically linked programs (tvctl-tpm: OpenSSL and
+# tpm2-tss) run only where the host tools' libraries are: they come along
+# for the lanes that have host tools, the same way.
+if [ -n "$host_tools" ]; then
+	for f in "$root"/selftests/*; do
+		[ -f "$f" ] && [ -x "$f" ] && head -c 4 "$f" | grep -q ELF || continue
+		ldd "$f" >/dev/null 2>&1 || continue	# static
+		for lib in $(ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+			[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+		done
+	done
+fi
 # The console device must exist before devtmpfs is mounted.
 mknod -m 0600 "$root/dev/console" c 5 1
 

@@ -94,8 +94,8 @@ $(VM_PALS) &: $(VM_PAL_SRCS) $(wildcard selftests/vm/pals/*.h) $(SDK_FILES) \
 
 .PHONY: vm-payload
 vm-payload: $(VM_BINS) $(VMXROOT_BIN) $(VMXROOT_TEST_BIN) $(TEST_MODULE) $(HOSTILE_MODULE) \
-		$(TVCTL) $(VM_PALS)
-	cp $(VM_SCRIPTS) $(VMXROOT_BIN) $(TVCTL) $(HOSTILE_MODULE) $(VM_O)/
+		$(TVCTL) $(TVCTL_TPM) $(VM_PALS)
+	cp $(VM_SCRIPTS) $(VMXROOT_BIN) $(TVCTL) $(TVCTL_TPM) $(HOSTILE_MODULE) $(VM_O)/
 	cp $(VMXROOT_TEST_BIN) $(VM_O)/vmxroot-test.bin
 	cp $(TEST_MODULE) $(VM_O)/trustvisor-test.ko
 	mkdir -p $(VM_O)/kvm

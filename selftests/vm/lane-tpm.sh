@@ -7,4 +7,6 @@
 . /selftests/lib.sh
 quiet_console
 run $S/tpm-smoke.sh
+run $S/evidence.sh
+run $S/attest.sh
 exit $suite_failed
