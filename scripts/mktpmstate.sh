@@ -18,6 +18,7 @@
 # is made: tpm2-tools talk to a bare `swtpm socket` here, not through
 # swtpm_setup, whose defaults include an RSA EK.
 set -euo pipefail
+. "$(dirname "$0")/swtpm-host.sh"
 
 if [ $# -ne 1 ]; then
 	echo "usage: $0 OUTDIR" >&2
@@ -53,26 +54,8 @@ fail() {
 }
 
 mkdir -p "$out.tmp/state"
-# A random loopback port, retried because it may be taken (check-unit runs
-# swtpm the same way).
-for try in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 40000))
-	swtpm socket --tpm2 --tpmstate dir="$out.tmp/state" \
-		--server type=tcp,port=$port,bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-		--flags not-need-init,startup-clear >"$tmp/swtpm.log" 2>&1 &
-	spid=$!
-	export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-	for _ in $(seq 50); do
-		kill -0 "$spid" 2>/dev/null || break
-		timeout 2 tpm2_pcrread sha256:0 >/dev/null 2>&1 && break 2
-		sleep 0.1
-	done
-	kill "$spid" 2>/dev/null || true
-	wait "$spid" 2>/dev/null || true
-	spid=
-done
-[ -n "$spid" ] || fail "swtpm did not start ($(tail -n 1 "$tmp/swtpm.log"))"
+swtpm_host_start "$out.tmp/state" "$tmp/swtpm.log" ||
+	fail "swtpm did not start ($(tail -n 1 "$tmp/swtpm.log"))"
 
 # No resource manager between the tools and swtpm: every tool leaves its
 # objects loaded, so the transient ones are flushed after each step (the

@@ -13,6 +13,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/tap.sh
+. scripts/swtpm-host.sh
 O=$(realpath -m "${O:-build}")
 tvctl=$O/userspace/tvctl
 evlog=$O/selftests/kmod/evlog_tool
@@ -37,24 +38,8 @@ echo "1..42"
 # Each TPM command bounded: a TPM that stops answering must not hang check-unit.
 t() { timeout 20 "$@" >>"$tmp/tools.log" 2>&1 || bail "$1 failed: $(tail -n 2 "$tmp/tools.log")"; }
 mkdir "$tmp/state"
-for try in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 40000))
-	swtpm socket --tpm2 --tpmstate dir="$tmp/state" \
-		--server type=tcp,port=$port,bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-		--flags not-need-init,startup-clear >"$tmp/swtpm.log" 2>&1 &
-	spid=$!
-	export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-	for _ in $(seq 50); do
-		kill -0 "$spid" 2>/dev/null || break
-		timeout 2 tpm2_pcrread sha256:0 >/dev/null 2>&1 && break 2
-		sleep 0.1
-	done
-	kill "$spid" 2>/dev/null
-	wait "$spid" 2>/dev/null
-	spid=
-done
-[ -n "$spid" ] || bail "swtpm did not start ($(tail -n 1 "$tmp/swtpm.log"))"
+swtpm_host_start "$tmp/state" "$tmp/swtpm.log" ||
+	bail "swtpm did not start ($(tail -n 1 "$tmp/swtpm.log"))"
 ctrl=127.0.0.1:$((port + 1))
 
 # No resource manager: transient objects are flushed after each step.

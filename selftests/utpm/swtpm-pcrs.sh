@@ -28,6 +28,7 @@ plan=$((1 + ${#pcrs[@]} + 5))
 echo "TAP version 13"
 echo "1..$plan"
 . "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../../scripts/swtpm-host.sh"
 t() { timeout 10 "$@"; }
 hex() { od -An -tx1 -v "$@" | tr -d ' \n'; }
 sha() { printf '%s' "$1" | sha256sum | cut -c1-64; }
@@ -36,26 +37,10 @@ sha() { printf '%s' "$1" | sha256sum | cut -c1-64; }
 command -v swtpm >/dev/null && command -v tpm2_pcrextend >/dev/null ||
 	bail "swtpm or tpm2-tools missing (scripts/deps.sh)"
 
-# A random loopback port; retried because it may be taken.
+# A swtpm on the host (scripts/swtpm-host.sh).
 mkdir -p "$tmp/state"
-for try in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 40000))
-	swtpm socket --tpm2 --tpmstate dir="$tmp/state" \
-		--server type=tcp,port=$port,bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-		--flags not-need-init,startup-clear >"$tmp/swtpm.log" 2>&1 &
-	spid=$!
-	export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-	for _ in $(seq 50); do
-		kill -0 "$spid" 2>/dev/null || break
-		timeout 2 tpm2_pcrread sha256:0 >/dev/null 2>&1 && break 2
-		sleep 0.1
-	done
-	kill "$spid" 2>/dev/null
-	wait "$spid" 2>/dev/null
-	spid=
-done
-[ -n "$spid" ] || bail "swtpm did not start ($(tail -1 "$tmp/swtpm.log"))"
+swtpm_host_start "$tmp/state" "$tmp/swtpm.log" ||
+	bail "swtpm did not start ($(tail -1 "$tmp/swtpm.log"))"
 ok 0 "swtpm answers on 127.0.0.1:$port"
 
 # Same sequence on both: the PAL measurement into PCR 0, then 1-3 extends
