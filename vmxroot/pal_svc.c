@@ -22,6 +22,8 @@ BUILD_BUG_ON(UTPM_MAX_NONCE != TV_PAL_NONCE_MAX);
 BUILD_BUG_ON(2 + UTPM_ATTEST_MAX + UTPM_SIG_SIZE != TV_PAL_QUOTE_MAX);
 BUILD_BUG_ON(TV_PAL_BLOB_MAX > 2 * PAGE_SIZE || TV_PAL_SEAL_MAX > PAGE_SIZE);
 BUILD_BUG_ON(sizeof(struct tv_hc_pal_quote) > 2 * PAGE_SIZE);
+BUILD_BUG_ON(sizeof(((struct tv_hc_pal_quote *)0)->attest) < UTPM_ATTEST_MAX);
+BUILD_BUG_ON(sizeof(((struct tv_hc_pal_quote *)0)->sig) < UTPM_SIG_SIZE);
 
 #define ALL_PCRS	((1U << TV_PAL_NR_PCRS) - 1)
 
@@ -213,12 +215,11 @@ static int svc_unseal(struct pal *p, const struct guest_regs *r)
 	return ret;
 }
 
-/* A quote into the scratch: TPM2B_ATTEST || TPMT_SIGNATURE, `*n` bytes. */
-static int make_quote(struct pal *p, u32 mask, const u8 *nonce, u64 nonce_len, u8 *q,
-		      size_t *n)
+/* A quote: its TPMS_ATTEST (at most UTPM_ATTEST_MAX bytes) and its TPMT_SIGNATURE. */
+static int make_quote(struct pal *p, u32 mask, const u8 *nonce, u64 nonce_len, u8 *attest,
+		      size_t *alen, u8 *sig, size_t *slen)
 {
 	struct utpm_pcr_sel sel = { .mask = mask };
-	size_t alen = 0, slen = 0;
 	struct utpm_root *root;
 	int ret;
 
@@ -228,30 +229,31 @@ static int make_quote(struct pal *p, u32 mask, const u8 *nonce, u64 nonce_len, u
 	if (nonce_len > TV_PAL_NONCE_MAX)
 		return TV_PAL_ERANGE;
 	root = secrets_root_lock();
-	ret = utpm_quote(root, utpm_of(p), &sel, nonce, nonce_len, q + 2, UTPM_ATTEST_MAX, &alen,
-			 q + 2 + UTPM_ATTEST_MAX, UTPM_SIG_SIZE, &slen);
+	ret = utpm_quote(root, utpm_of(p), &sel, nonce, nonce_len, attest, UTPM_ATTEST_MAX, alen,
+			 sig, UTPM_SIG_SIZE, slen);
 	secrets_root_unlock();
-	if (ret)
-		return pal_err(ret);
-	q[0] = (u8)(alen >> 8);
-	q[1] = (u8)alen;
-	memmove(q + 2 + alen, q + 2 + UTPM_ATTEST_MAX, slen);
-	*n = 2 + alen + slen;
-	return 0;
+	return pal_err(ret);
 }
 
+/* The PAL's own quote, in the scratch as TPM2_Quote gives it: TPM2B_ATTEST || TPMT_SIGNATURE. */
 static int svc_quote(struct pal *p, const struct guest_regs *r)
 {
 	u8 nonce[TV_PAL_NONCE_MAX], *q = pal_page(p, PB_SVC_BLOB);
 	u64 nonce_len = r->rsi;
-	size_t n = 0;
+	size_t alen = 0, slen = 0;
 	int ret;
 
 	if (nonce_len > TV_PAL_NONCE_MAX)
 		return TV_PAL_ERANGE;
 	ret = pal_copy_from(p, nonce, r->rdi, nonce_len);
-	ret = ret ?: make_quote(p, (u32)r->rdx, nonce, nonce_len, q, &n);
-	return ret ?: put_out(p, r->rcx, q, n, r->r8);
+	ret = ret ?: make_quote(p, (u32)r->rdx, nonce, nonce_len, q + 2, &alen,
+				q + 2 + UTPM_ATTEST_MAX, &slen);
+	if (ret)
+		return ret;
+	q[0] = (u8)(alen >> 8);
+	q[1] = (u8)alen;
+	memmove(q + 2 + alen, q + 2 + UTPM_ATTEST_MAX, slen);
+	return put_out(p, r->rcx, q, 2 + alen + slen, r->r8);
 }
 
 static int svc_counter(struct pal *p, u32 id, u64 va, bool increment)
@@ -266,8 +268,8 @@ static int svc_counter(struct pal *p, u32 id, u64 va, bool increment)
 	if (!pal_can_access(p, va, sizeof(v), true))
 		return TV_PAL_EFAULT;
 	root = secrets_root_lock();
-	ret = increment ? utpm_counter_increment(root, utpm_of(p), (u32)id, &v) :
-			  utpm_counter_read(root, utpm_of(p), (u32)id, &v);
+	ret = increment ? utpm_counter_increment(root, utpm_of(p), id, &v) :
+			  utpm_counter_read(root, utpm_of(p), id, &v);
 	secrets_root_unlock();
 	if (ret)
 		return ret == TV_ERANGE ? TV_PAL_EOVERFLOW : pal_err(ret);
@@ -355,22 +357,18 @@ void pal_svc_detach(struct pal *p)
 long pal_quote_for_linux(struct pal *p, u64 req_gpa)
 {
 	struct tv_hc_pal_quote *q = pal_page(p, PB_SVC_BLOB);
-	u8 *buf = pal_page(p, PB_SVC_DATA);
-	size_t n = 0, alen;
+	size_t alen = 0, slen = 0;
 	int ret;
 
 	memset(q, 0, sizeof(*q));
 	if (copy_from_guest(monitor.eptp, q, req_gpa, sizeof(*q)))
 		return TV_E_PARAM;
-	ret = make_quote(p, q->pcr_mask, q->nonce, q->nonce_len, buf, &n);
+	ret = make_quote(p, q->pcr_mask, q->nonce, q->nonce_len, q->attest, &alen, q->sig, &slen);
 	pal_flush_for_linux();
 	if (ret)
 		return TV_E_PARAM;
-	alen = (size_t)buf[0] << 8 | buf[1];
 	q->attest_len = (u32)alen;
-	memcpy(q->attest, buf + 2, alen);
-	q->sig_len = (u32)(n - 2 - alen);
-	memcpy(q->sig, buf + 2 + alen, q->sig_len);
+	q->sig_len = (u32)slen;
 	for (u32 i = 0; i < TV_PAL_NR_PCRS; i++)
 		if (q->pcr_mask & (1U << i))
 			utpm_pcr_read(utpm_of(p), i, q->pcrs[i]);
