@@ -205,10 +205,7 @@ out:
  */
 int tv_evidence_begin(void)
 {
-	struct tv_ev_monitor m = {
-		.version = cpu_to_le32(tv_mon.hdr.version),
-		.image_size = cpu_to_le64(tv_mon.hdr.image_size),
-	};
+	struct tv_ev_monitor m;
 	int ret;
 
 	if (evidence_pcr < TV_EVIDENCE_PCR_MIN || evidence_pcr > TV_EVIDENCE_PCR_MAX) {
