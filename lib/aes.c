@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bitsliced AES-256 encryption.
+ * Bitsliced AES encryption: AES-256, and AES-128 for the TPM 2.0 sessions
+ * of lib/tpm2.c (the TPM's parameter encryption is AES-128-CFB).
  *
  * Four blocks are processed at once in eight 64-bit words: word q[b] holds
  * bit b of all 64 state bytes, the byte of row r, column c of block blk at
@@ -252,22 +253,23 @@ static void pack_round_key(u64 q[8], const u8 rk[16])
 	}
 }
 
-static void encrypt4(const struct aes256_ctx *ctx, u8 buf[64])
+/* Both key sizes share the round function; only the number of rounds differs. */
+static void encrypt4(const u64 (*rk)[8], int rounds, u8 buf[64])
 {
 	u64 q[8];
 	int i, r;
 
 	pack(q, buf);
 	for (i = 0; i < 8; i++)
-		q[i] ^= ctx->rk[0][i];
-	for (r = 1; r <= AES256_ROUNDS; r++) {
+		q[i] ^= rk[0][i];
+	for (r = 1; r <= rounds; r++) {
 		sub_bytes(q);
 		for (i = 0; i < 8; i++)
 			q[i] = shift_rows1(q[i]);
-		if (r != AES256_ROUNDS)
+		if (r != rounds)
 			mix_columns(q);
 		for (i = 0; i < 8; i++)
-			q[i] ^= ctx->rk[r][i];
+			q[i] ^= rk[r][i];
 	}
 	unpack(buf, q);
 	secure_wipe(q, sizeof(q));
@@ -290,39 +292,46 @@ static u32 sub_word(u32 w)
 	return r;
 }
 
-void aes256_init(struct aes256_ctx *ctx, const u8 key[AES256_KEY_SIZE])
+/* FIPS-197 5.2 for nk = 8 (AES-256) or nk = 4 (AES-128) key words. */
+static void expand_key(u64 (*rk)[8], const u8 *key, int nk, int rounds)
 {
 	/* Words little-endian: byte 0 of a word is its first key byte. */
 	u32 w[4 * (AES256_ROUNDS + 1)];
-	u8 rk[16];
+	u8 rbytes[16];
 	u8 rcon = 1;
 	int i, r;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < nk; i++)
 		w[i] = (u32)key[4 * i] | (u32)key[4 * i + 1] << 8 |
 		       (u32)key[4 * i + 2] << 16 | (u32)key[4 * i + 3] << 24;
-	for (i = 8; i < 4 * (AES256_ROUNDS + 1); i++) {
+	for (i = nk; i < 4 * (rounds + 1); i++) {
 		u32 t = w[i - 1];
 
-		if (i % 8 == 0) {
+		if (i % nk == 0) {
 			t = sub_word(t >> 8 | t << 24) ^ rcon;
-			rcon <<= 1;
-		} else if (i % 8 == 4) {
+			/* xtime: AES-128 needs rcon past 0x80 (0x1b, 0x36). */
+			rcon = (u8)(rcon << 1) ^ (rcon & 0x80 ? 0x1b : 0);
+		} else if (nk > 6 && i % nk == 4) {
 			t = sub_word(t);
 		}
-		w[i] = w[i - 8] ^ t;
+		w[i] = w[i - nk] ^ t;
 	}
-	for (r = 0; r <= AES256_ROUNDS; r++) {
+	for (r = 0; r <= rounds; r++) {
 		for (i = 0; i < 16; i++)
-			rk[i] = w[4 * r + i / 4] >> (8 * (i % 4));
-		pack_round_key(ctx->rk[r], rk);
+			rbytes[i] = w[4 * r + i / 4] >> (8 * (i % 4));
+		pack_round_key(rk[r], rbytes);
 	}
 	secure_wipe(w, sizeof(w));
-	secure_wipe(rk, sizeof(rk));
+	secure_wipe(rbytes, sizeof(rbytes));
 }
 
-void aes256_encrypt_blocks(const struct aes256_ctx *ctx, const u8 *in, u8 *out,
-			   size_t nblocks)
+void aes256_init(struct aes256_ctx *ctx, const u8 key[AES256_KEY_SIZE])
+{
+	expand_key(ctx->rk, key, 8, AES256_ROUNDS);
+}
+
+static void encrypt_blocks(const u64 (*rk)[8], int rounds, const u8 *in,
+			   u8 *out, size_t nblocks)
 {
 	u8 buf[64];
 
@@ -330,13 +339,19 @@ void aes256_encrypt_blocks(const struct aes256_ctx *ctx, const u8 *in, u8 *out,
 		size_t n = nblocks < 4 ? nblocks : 4;
 
 		memcpy(buf, in, n * AES_BLOCK_SIZE);
-		encrypt4(ctx, buf);
+		encrypt4(rk, rounds, buf);
 		memcpy(out, buf, n * AES_BLOCK_SIZE);
 		in += n * AES_BLOCK_SIZE;
 		out += n * AES_BLOCK_SIZE;
 		nblocks -= n;
 	}
 	secure_wipe(buf, sizeof(buf));
+}
+
+void aes256_encrypt_blocks(const struct aes256_ctx *ctx, const u8 *in, u8 *out,
+			   size_t nblocks)
+{
+	encrypt_blocks(ctx->rk, AES256_ROUNDS, in, out, nblocks);
 }
 
 static void ctr_inc(u8 ctr[AES_BLOCK_SIZE])
@@ -366,7 +381,7 @@ void aes256_ctr(const struct aes256_ctx *ctx, u8 ctr[AES_BLOCK_SIZE],
 			if (i < n)
 				ctr_inc(ctr);
 		}
-		encrypt4(ctx, ks);
+		encrypt4(ctx->rk, AES256_ROUNDS, ks);
 		for (i = 0; i < n; i++)
 			dst[i] = src[i] ^ ks[i];
 		src += n;
@@ -377,6 +392,65 @@ void aes256_ctr(const struct aes256_ctx *ctx, u8 ctr[AES_BLOCK_SIZE],
 }
 
 void aes256_wipe(struct aes256_ctx *ctx)
+{
+	secure_wipe(ctx, sizeof(*ctx));
+}
+
+void aes128_init(struct aes128_ctx *ctx, const u8 key[AES128_KEY_SIZE])
+{
+	expand_key(ctx->rk, key, 4, AES128_ROUNDS);
+}
+
+void aes128_encrypt_blocks(const struct aes128_ctx *ctx, const u8 *in, u8 *out,
+			   size_t nblocks)
+{
+	encrypt_blocks(ctx->rk, AES128_ROUNDS, in, out, nblocks);
+}
+
+/*
+ * CFB128: each keystream block is the cipher of the previous ciphertext
+ * block, so encryption is serial (one block per call of the four-block
+ * round function; the TPM's parameters are a few dozen bytes).  The two
+ * directions differ only in which side is the ciphertext fed back.
+ */
+static void cfb128(const struct aes128_ctx *ctx, const u8 iv[AES_BLOCK_SIZE],
+		   const u8 *in, u8 *out, size_t len, bool decrypt)
+{
+	u8 fb[AES_BLOCK_SIZE], ks[64];
+	size_t i, n;
+
+	memcpy(fb, iv, AES_BLOCK_SIZE);
+	while (len) {
+		n = len < AES_BLOCK_SIZE ? len : AES_BLOCK_SIZE;
+		memcpy(ks, fb, AES_BLOCK_SIZE);
+		encrypt4(ctx->rk, AES128_ROUNDS, ks);
+		for (i = 0; i < n; i++) {
+			u8 c = decrypt ? in[i] : in[i] ^ ks[i];
+
+			out[i] = in[i] ^ ks[i];
+			fb[i] = c;
+		}
+		in += n;
+		out += n;
+		len -= n;
+	}
+	secure_wipe(ks, sizeof(ks));
+	secure_wipe(fb, sizeof(fb));
+}
+
+void aes128_cfb_encrypt(const struct aes128_ctx *ctx, const u8 iv[AES_BLOCK_SIZE],
+			const void *in, void *out, size_t len)
+{
+	cfb128(ctx, iv, in, out, len, false);
+}
+
+void aes128_cfb_decrypt(const struct aes128_ctx *ctx, const u8 iv[AES_BLOCK_SIZE],
+			const void *in, void *out, size_t len)
+{
+	cfb128(ctx, iv, in, out, len, true);
+}
+
+void aes128_wipe(struct aes128_ctx *ctx)
 {
 	secure_wipe(ctx, sizeof(*ctx));
 }

@@ -61,6 +61,22 @@ int main(void)
 	}
 	aes256_wipe(&aes);
 
+	/* AES-128 and CFB128 both ways (lib/tpm2.c's parameter encryption). */
+	{
+		struct aes128_ctx a128;
+		unsigned char iv[16] = { 0 };
+
+		SECRET(iv, sizeof(iv));
+		aes128_init(&a128, key);
+		aes128_encrypt_blocks(&a128, pt, ct, 5);
+		consume(ct, 5 * 16);
+		aes128_cfb_encrypt(&a128, iv, pt, ct, 77);
+		consume(ct, 77);
+		aes128_cfb_decrypt(&a128, iv, ct, buf, 77);
+		consume(buf, 77);
+		aes128_wipe(&a128);
+	}
+
 	/* AEAD seal, then open of the genuine and a forged message. */
 	r = aead_seal(key, nonce, pt, 17, pt + 17, 500, ct, tag);
 	consume(ct, 500);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bitsliced AES-256: FIPS-197 C.3 and SP 800-38A F.1.5 (ECB) / F.5.5 (CTR)
- * vectors, then differential against OpenSSL's AES-256-ECB/CTR.
+ * vectors, then differential against OpenSSL's AES-256-ECB/CTR.  AES-128:
+ * FIPS-197 C.1 and SP 800-38A F.3.13/F.3.14 (CFB128), then differential
+ * against OpenSSL's AES-128-ECB/CFB128.
  */
 #include <openssl/evp.h>
 #include "lib/aes.h"
@@ -19,6 +21,11 @@ static const char sp38a_pt[] =
 	"6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
 	"30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
 
+static const char f313_key[] = "2b7e151628aed2a6abf7158809cf4f3c";
+static const char f313_ct[] =
+	"3b3fd92eb72dad20333449f8e83cfb4ac8a64537a0b3a93fcde3cdad9f1ce58b"
+	"26751f67a3cbb140b1808cf187a4f4dfc04b05357c5d1c0eeac4c66f9ff7f2e6";
+
 static void ossl_crypt(const EVP_CIPHER *c, const unsigned char *key, const unsigned char *iv,
 		       const unsigned char *in, unsigned char *out, size_t len)
 {
@@ -33,6 +40,65 @@ static void ossl_crypt(const EVP_CIPHER *c, const unsigned char *key, const unsi
 	EVP_CIPHER_CTX_free(ctx);
 }
 
+static void test_aes128(void)
+{
+	static unsigned char in[300], ours[300], ref[300];
+	unsigned char key[16], pt[64], out[64], iv[16];
+	struct aes128_ctx ctx;
+	int i, bad, bad_dec;
+
+	tu_unhex(key, 16, "000102030405060708090a0b0c0d0e0f");
+	tu_unhex(pt, 16, "00112233445566778899aabbccddeeff");
+	aes128_init(&ctx, key);
+	aes128_encrypt_blocks(&ctx, pt, out, 1);
+	tap_ok(tu_eq_hex(out, 16, "69c4e0d86a7b0430d8cdb78070b4c55a"), "FIPS-197 C.1 AES-128");
+
+	tu_unhex(key, 16, f313_key);
+	tu_unhex(pt, 64, sp38a_pt);
+	tu_unhex(iv, 16, "000102030405060708090a0b0c0d0e0f");
+	aes128_init(&ctx, key);
+	aes128_cfb_encrypt(&ctx, iv, pt, out, 64);
+	tap_ok(tu_eq_hex(out, 64, f313_ct) &&
+	       tu_eq_hex(iv, 16, "000102030405060708090a0b0c0d0e0f"),
+	       "SP 800-38A F.3.13 CFB128-AES128 encrypt (IV left as given)");
+	aes128_cfb_decrypt(&ctx, iv, out, out, 64);
+	tap_ok(!memcmp(out, pt, 64), "F.3.14 CFB128-AES128 decrypts in place");
+
+	bad = 0;
+	for (i = 0; i < 1000; i++) {
+		size_t nb = 1 + tu_rand_below(9);
+
+		tu_rand_bytes(key, 16);
+		tu_rand_bytes(in, nb * 16);
+		aes128_init(&ctx, key);
+		aes128_encrypt_blocks(&ctx, in, ours, nb);
+		ossl_crypt(EVP_aes_128_ecb(), key, NULL, in, ref, nb * 16);
+		bad += !!memcmp(ours, ref, nb * 16);
+	}
+	tap_ok(!bad, "ECB: 1000 random AES-128 keys x 1..9 blocks match OpenSSL (%d bad)", bad);
+
+	/* Every length 0..299, partial last blocks included, both directions. */
+	bad = 0;
+	bad_dec = 0;
+	for (i = 0; i < (int)sizeof(in); i++) {
+		tu_rand_bytes(key, 16);
+		tu_rand_bytes(iv, 16);
+		tu_rand_bytes(in, i);
+		aes128_init(&ctx, key);
+		aes128_cfb_encrypt(&ctx, iv, in, ours, i);
+		ossl_crypt(EVP_aes_128_cfb128(), key, iv, in, ref, i);
+		bad += !!memcmp(ours, ref, i);
+		aes128_cfb_decrypt(&ctx, iv, ours, ours, i);
+		bad_dec += !!memcmp(ours, in, i);
+	}
+	tap_ok(!bad && !bad_dec,
+	       "CFB128: lengths 0..299, random keys and IVs, match OpenSSL and "
+	       "decrypt back (%d bad, %d bad decryptions)", bad, bad_dec);
+
+	aes128_wipe(&ctx);
+	tap_ok(tu_all(&ctx, 0, sizeof(ctx)), "aes128_wipe clears round keys");
+}
+
 int main(void)
 {
 	static unsigned char in[2000], ours[2000], ref[2000];
@@ -40,7 +106,7 @@ int main(void)
 	struct aes256_ctx ctx;
 	int i, bad, bad_ctr;
 
-	tap_plan(8);
+	tap_plan(14);
 	tu_seed();
 
 	for (i = 0; i < 32; i++)
@@ -139,5 +205,7 @@ int main(void)
 
 	aes256_wipe(&ctx);
 	tap_ok(tu_all(&ctx, 0, sizeof(ctx)), "aes256_wipe clears round keys");
+
+	test_aes128();
 	return tap_finish();
 }
