@@ -832,3 +832,32 @@ int p256_point_from_affine(struct p256_point *r, const u8 x[32],
 	memcpy(r->z, fp.one, sizeof(r->z));
 	return TV_OK;
 }
+
+/*
+ * The peer's point is checked to be on the curve before it meets the
+ * secret scalar: an off-curve point would let whoever chose it learn the
+ * scalar modulo small orders (invalid-curve attack).  P-256 has cofactor 1,
+ * so an on-curve point times a valid scalar is never the neutral element;
+ * the check is kept as the SP 800-56A step, and its verdict (like the
+ * scalar's validity) is public.
+ */
+int p256_ecdh(u8 z[32], const u8 priv[32], const u8 peer_x[32],
+	      const u8 peer_y[32])
+{
+	struct p256_point q, r;
+	u8 y[32];
+	u64 k[4], ok;
+
+	if (p256_point_from_affine(&q, peer_x, peer_y))
+		return TV_EINVAL;
+	p256_scalar_from_bytes(k, priv);
+	p256_point_mul(&r, &q, k);
+	ok = p256_scalar_valid_mask(k) & ~p256_point_infinity_mask(&r);
+	ct_declassify(&ok, sizeof(ok));
+	if (ok)
+		p256_point_to_affine(z, y, &r);
+	secure_wipe(k, sizeof(k));
+	secure_wipe(&r, sizeof(r));
+	secure_wipe(y, sizeof(y));
+	return ok ? TV_OK : TV_EINVAL;
+}

@@ -53,4 +53,12 @@ void p256_point_to_affine(u8 x[32], u8 y[32], const struct p256_point *a);
 int p256_point_from_affine(struct p256_point *r, const u8 x[32],
 			   const u8 y[32]);
 
+/*
+ * ECDH primitive (SP 800-56A 5.7.1.2): z = x-coordinate of priv * peer,
+ * big-endian.  TV_EINVAL, z untouched, if the peer point is not on the
+ * curve or priv is not in [1, n-1].
+ */
+int p256_ecdh(u8 z[32], const u8 priv[32], const u8 peer_x[32],
+	      const u8 peer_y[32]);
+
 #endif
