@@ -13,7 +13,7 @@ LIB_SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LIB_HOST_OBJS := $(patsubst %.c,$(O)/host/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
 LIB_ASAN_OBJS := $(patsubst %.c,$(O)/asan/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
-LIB_CT_OBJS := $(patsubst %.c,$(O)/ct/%.o,$(LIB_SRCS))
+LIB_CT_OBJS := $(patsubst %.c,$(O)/ct/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
 
 # Keep them: make would otherwise delete pattern-built objects after linking.
 .SECONDARY: $(LIB_HOST_OBJS) $(LIB_ASAN_OBJS) $(LIB_CT_OBJS)

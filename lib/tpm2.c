@@ -278,6 +278,8 @@ int tpm2_nv_counter_init(struct tpm2_nv_counter *nv, u32 index, const u8 *auth,
 		return TV_EINVAL;
 	for (i = 0; i < auth_len; i++)
 		any |= auth[i];
+	/* Refusing only an all-zero auth: that fact is public. */
+	ct_declassify(&any, sizeof(any));
 	if (!any)
 		return TV_EINVAL;
 	memset(nv, 0, sizeof(*nv));
@@ -402,6 +404,25 @@ static void session_hmac(const struct tpm2_session *s, const u8 phash[TPM2_DIGES
 	secure_wipe(key, sizeof(key));
 }
 
+/*
+ * Part 1 19.6.5: the TPM drops an authValue's trailing zeros before it keys
+ * an HMAC with it, so the key's length depends on the secret.  The count is
+ * found without branching on the bytes, then declassified: the HMAC's
+ * length is bound to show it, and for a random auth it is almost always 0.
+ */
+static u8 auth_stripped_len(const u8 *auth, size_t n)
+{
+	u32 seen = 0, len = 0;
+	size_t i;
+
+	for (i = n; i; i--) {
+		seen |= auth[i - 1];
+		len += (u32)((0u - seen) >> 31);	/* 1 once a nonzero byte is seen */
+	}
+	ct_declassify(&len, sizeof(len));
+	return (u8)len;
+}
+
 /* What one session command is: the layout the builder is given. */
 struct session_cmd {
 	u32 cc;
@@ -444,10 +465,7 @@ static int build_session_cmd(struct tpm2_session *s, struct session_cmd *c,
 	next.nv_index = c->nv_index;
 	next.attrs = TPMA_SESSION_CONTINUE | (c->decrypt ? TPMA_SESSION_DECRYPT : 0) |
 		     (c->encrypt ? TPMA_SESSION_ENCRYPT : 0);
-	/* Part 1 19.6.5: the TPM drops trailing zeros from an authValue. */
-	next.auth_len = (u8)c->auth_len;
-	while (next.auth_len && !c->auth[next.auth_len - 1])
-		next.auth_len--;
+	next.auth_len = auth_stripped_len(c->auth, c->auth_len);
 	memset(next.auth, 0, sizeof(next.auth));
 	memcpy(next.auth, c->auth, next.auth_len);
 
