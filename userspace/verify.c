@@ -5,9 +5,9 @@
  * hardware TPM's quote, by the AK the verifier names, says which PCR values
  * the TPM held in which boot; the log replays to the evidence PCR, so its
  * events are the ones extended there, and they say which monitor was
- * launched, first in that boot, with which identity key; that key's fresh
- * quote of the PAL, over the same nonce, says the monitor is running and
- * which PAL it ran.  The checks stop at the first that fails, and the one
+ * launched, first in that boot, which master secret its µTPM has, and
+ * with which identity key; that key's fresh quote of the PAL, over the
+ * same nonce, says the monitor is running and which PAL it ran.  The checks stop at the first that fails, and the one
  * line printed names it.
  *
  * The TPM structures are unmarshalled by libtss2-mu and the crypto is
@@ -389,6 +389,8 @@ static const char *event_name(uint32_t id)
 	switch (id) {
 	case TV_EV_MONITOR:
 		return "monitor";
+	case TV_EV_SECRET:
+		return "secret";
 	case TV_EV_IDENTITY:
 		return "identity";
 	case TV_EV_LAUNCH:
@@ -399,10 +401,45 @@ static const char *event_name(uint32_t id)
 	return NULL;
 }
 
+/* Which master secret the µTPM has, in words for the verdict; NULL if unknown. */
+static const char *secret_kind(uint32_t kind)
+{
+	switch (kind) {
+	case TV_SECRET_KEPT:
+		return "kept in the TPM since an earlier launch";
+	case TV_SECRET_CREATED:
+		return "created at this launch and kept in the TPM";
+	case TV_SECRET_MIGRATED:
+		return "migrated from an earlier monitor version";
+	case TV_SECRET_EPHEMERAL:
+		return "ephemeral (nothing sealed outlives this monitor)";
+	}
+	return NULL;
+}
+
+/* Why a secret is ephemeral, in words; NULL if unknown. */
+static const char *secret_reason(uint32_t reason)
+{
+	switch (reason) {
+	case TV_SECRET_WHY_LATER:
+		return "not the first launch in this boot";
+	case TV_SECRET_WHY_POLICY:
+		return "the kept secret is for another monitor or boot chain";
+	case TV_SECRET_WHY_ASKED:
+		return "asked for with the module option secret=ephemeral";
+	case TV_SECRET_WHY_TPM:
+		return "the TPM refused or failed a command";
+	case TV_SECRET_WHY_NOT_OURS:
+		return "the TPM's NV index for it is not one TrustVisor wrote";
+	}
+	return NULL;
+}
+
 /* What the log says, once it is known to be the evidence PCR's. */
 struct launch {
 	uint32_t pcr;
 	struct tv_ev_monitor monitor;
+	struct tv_ev_secret secret;
 	const uint8_t *id_pub;
 	uint32_t id_pub_len;
 	struct tv_ev_launch launch;
@@ -418,11 +455,13 @@ static uint32_t le32(uint32_t v)
 /*
  * The log: parsed, each digest its data's hash, replayed from zero in the
  * sha256 bank to the quoted evidence PCR, and then its events: monitor,
- * identity, launch, nothing else.  0, or 1 after the verdict.
+ * secret, identity, launch, nothing else.  0, or 1 after the verdict.
  */
 static int check_log(const struct tv_verify_args *a, const struct quote *tq, struct launch *l)
 {
-	static const uint32_t order[] = { TV_EV_MONITOR, TV_EV_IDENTITY, TV_EV_LAUNCH };
+	static const uint32_t order[] = { TV_EV_MONITOR, TV_EV_SECRET, TV_EV_IDENTITY,
+					  TV_EV_LAUNCH };
+	const uint32_t nr_order = sizeof(order) / sizeof(order[0]);
 	static struct tv_evp_log log;
 	uint8_t pcr[64] = { 0 }, d[EVP_MAX_MD_SIZE];
 	const char *why;
@@ -499,17 +538,35 @@ static int check_log(const struct tv_verify_args *a, const struct quote *tq, str
 		if (!name)
 			return reject("event %u of the log is an unknown one (%#x): something "
 				      "else was extended into PCR %u", e + 1, id, l->pcr);
-		if (e >= 3)
+		if (e >= nr_order)
 			return reject("event %u of the log, %s, comes after the launch", e + 1,
 				      name);
 		if (id != order[e])
 			return reject("event %u of the log is %s where %s belongs", e + 1, name,
 				      event_name(order[e]));
 		if ((id == TV_EV_MONITOR && n != sizeof(l->monitor)) ||
+		    (id == TV_EV_SECRET && n != sizeof(l->secret)) ||
 		    (id == TV_EV_LAUNCH && n != sizeof(l->launch)))
 			return reject("the %s event's payload is %u bytes, not its size", name, n);
 		if (id == TV_EV_MONITOR)
 			memcpy(&l->monitor, p, n);
+		if (id == TV_EV_SECRET) {
+			uint32_t kind, reason;
+
+			memcpy(&l->secret, p, n);
+			kind = le32(l->secret.kind);
+			reason = le32(l->secret.reason);
+			if (!secret_kind(kind))
+				return reject("the secret event's kind is an unknown one (%u): "
+					      "which master secret the monitor has is not known",
+					      kind);
+			if (kind == TV_SECRET_EPHEMERAL && !secret_reason(reason))
+				return reject("the secret event says the master secret is "
+					      "ephemeral for an unknown reason (%u)", reason);
+			if (kind != TV_SECRET_EPHEMERAL && reason)
+				return reject("the secret event gives a reason (%u) for a secret "
+					      "that is not ephemeral", reason);
+		}
 		if (id == TV_EV_LAUNCH)
 			memcpy(&l->launch, p, n);
 		if (id == TV_EV_IDENTITY) {
@@ -517,7 +574,7 @@ static int check_log(const struct tv_verify_args *a, const struct quote *tq, str
 			l->id_pub_len = n;
 		}
 	}
-	if (log.nr_events < 3)
+	if (log.nr_events < nr_order)
 		return reject("the event log ends before the %s event",
 			      event_name(order[log.nr_events]));
 	return 0;
@@ -533,6 +590,7 @@ int tv_verify(const struct tv_verify_args *a)
 	char mon_hex[65], pal_hex[65];
 	size_t ak_name_len, id_name_len;
 	struct blob qname, idf;
+	uint32_t kind;
 	TPM2B_PUBLIC id_pub;
 	EVP_PKEY *ak = NULL, *id;
 	struct launch l;
@@ -558,6 +616,10 @@ int tv_verify(const struct tv_verify_args *a)
 	if (le32(l.launch.first_launch) != 1)
 		return reject("not the first launch in this boot (first_launch %u): the kernel "
 			      "ran unprotected before it", le32(l.launch.first_launch));
+	if (le32(l.secret.kind) == TV_SECRET_EPHEMERAL &&
+	    le32(l.secret.reason) == TV_SECRET_WHY_LATER)
+		return reject("the secret event says this is not the first launch in this boot, "
+			      "the launch event that it is: not a log the module writes");
 	if (tq.at.clockInfo.resetCount != le32(l.launch.reset_count) ||
 	    tq.at.clockInfo.restartCount != le32(l.launch.restart_count))
 		return reject("the TPM quote's resetCount/restartCount %u/%u are not the "
@@ -589,10 +651,17 @@ int tv_verify(const struct tv_verify_args *a)
 	}
 	hex(ak_hex, ak_name, ak_name_len);
 	hex(id_hex, id_name, id_name_len);
+	/*
+	 * An ephemeral secret is no reason to reject: the quote is as fresh and
+	 * genuine, only what the µTPM sealed does not outlive this monitor.
+	 */
+	kind = le32(l.secret.kind);
 	printf("verified: the AK %s quoted PCR %u, which replays the log: the first launch in "
-	       "boot %u/%u of monitor %s with identity key %s, which quoted %s%s over the "
-	       "nonce; PCRs 0-7 are as quoted in %s, not judged\n", ak_hex, l.pcr,
-	       tq.at.clockInfo.resetCount, tq.at.clockInfo.restartCount, mon_hex, id_hex,
+	       "boot %u/%u of monitor %s, master secret %s%s%s, with identity key %s, which "
+	       "quoted %s%s over the nonce; PCRs 0-7 are as quoted in %s, not judged\n",
+	       ak_hex, l.pcr, tq.at.clockInfo.resetCount, tq.at.clockInfo.restartCount,
+	       mon_hex, secret_kind(kind), kind == TV_SECRET_EPHEMERAL ? ": " : "",
+	       kind == TV_SECRET_EPHEMERAL ? secret_reason(le32(l.secret.reason)) : "", id_hex,
 	       a->have_pal ? "PAL " : "a PAL (no --pal: which one not checked)",
 	       a->have_pal ? pal_hex : "", TV_DIR_TPM_PCRS);
 	return 0;

@@ -4,7 +4,8 @@
 # tvctl verify on real evidence made on the host without the module: a
 # swtpm with an ECC AK persistent at 0x81010002 (and a second AK, one the
 # verifier does not trust), the evidence PCR 13 extended with the events
-# selftests/kmod/evlog_tool logs as the module does, a tpm2_quote, and a
+# (monitor, secret, identity, launch) and their log by
+# selftests/kmod/evlog_tool, as the module writes it, a tpm2_quote, and a
 # µTPM quote by selftests/utpm/utpm_tool whose key is the log's identity
 # key.  The honest evidence verifies; each forgery or mismatch is rejected,
 # and only with the reason that names it.  Then tvctl attest's argument
@@ -33,7 +34,7 @@ done
 for t in swtpm swtpm_ioctl tpm2_createak tpm2_quote tpm2_readclock python3; do
 	command -v "$t" >/dev/null || bail "$t missing (scripts/deps.sh)"
 done
-echo "1..42"
+echo "1..60"
 
 # Each TPM command bounded: a TPM that stops answering must not hang check-unit.
 t() { timeout 20 "$@" >>"$tmp/tools.log" 2>&1 || bail "$1 failed: $(tail -n 2 "$tmp/tools.log")"; }
@@ -84,8 +85,12 @@ t "$utpm" quote pq-other "$pal" "$other_nonce" ffffff
 # payload made once the boot's counts are known.
 event() {
 	case $1 in
-	monitor) echo "54560001:${monitor}00010000000000000010000000000000" ;;
-	monitor-other) echo "54560001:$(sha other)00010000000000000010000000000000" ;;
+	monitor) echo "54560001:$monitor" ;;
+	monitor-other) echo "54560001:$(sha other)" ;;
+	# Which master secret: kind $kind (default 2, created), reason $why (default 0).
+	secret) echo "54560005:$(le32 "${kind:-2}")$(le32 "${why:-0}")" ;;
+	secret-short) echo "54560005:$(le32 2)" ;;
+	secret-long) echo "54560005:$(le32 2)$(le32 0)$(le32 0)" ;;
 	identity) echo "54560002:$(hexof pq/pub.tss)" ;;
 	identity-ak2) echo "54560002:$(hexof ak2.pub)" ;;
 	launch) echo "54560003:0100000002000000$(le32 0)$(le32 "$reset")$(le32 "$restart")" ;;
@@ -158,11 +163,12 @@ rejected() {
 	[ $r -eq 0 ] || printf '# rc=%s out=%s err=%s\n' "$rc" "$out" "$err"
 }
 
-full="monitor identity launch"
+full="monitor secret identity launch"
 make_case good $full -- $full
 run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor" --pal "$pal"
-verdict 0 "verified: " "first launch"
-ok $? "honest evidence: verified"
+verdict 0 "verified: " "first launch" &&
+	grep -qF "master secret created at this launch and kept in the TPM," <<<"$out"
+ok $? "honest evidence: verified, a master secret created at this launch"
 [ $? -eq 0 ] || printf '# rc=%s out=%s err=%s\n' "$rc" "$out" "$err"
 grep -qF "$monitor" <<<"$out" && grep -qF "PAL $pal" <<<"$out" && grep -qF "PCR 13" <<<"$out"
 ok $? "the verdict names the monitor, the PAL and the evidence PCR"
@@ -200,7 +206,7 @@ cmp -s good/tpm-pcrs.bin pcrs/tpm-pcrs.bin && bail "two boots with the same PCR 
 verify pcrs
 rejected "PCR values of another quote: rejected" "do not hash to its pcrDigest"
 
-make_case changed monitor-other identity launch -- $full
+make_case changed monitor-other secret identity launch -- $full
 verify changed
 rejected "a changed event (digests consistent): the log does not replay" "does not replay"
 cp -a good flipped
@@ -209,7 +215,7 @@ cp -a good flipped
 printf '\x55' | dd of=flipped/eventlog.bin bs=1 seek=$((65 + 50 + 8)) conv=notrunc status=none
 verify flipped
 rejected "a changed event (digest kept): rejected" "event 1 of the log: its SHA256 digest"
-make_case dropped monitor launch -- $full
+make_case dropped monitor secret launch -- $full
 verify dropped
 rejected "an event dropped from the log: rejected" "does not replay"
 make_case added $full unknown -- $full
@@ -218,28 +224,81 @@ rejected "an event added to the log only: rejected" "does not replay"
 make_case unknown $full unknown -- $full unknown
 verify unknown
 rejected "an unknown event in the PCR and the log: rejected" "an unknown one (0x54560009)"
-make_case reordered identity monitor launch -- identity monitor launch
+make_case reordered identity monitor secret launch -- identity monitor secret launch
 verify reordered
 rejected "the events out of order: rejected" "event 1 of the log is identity where monitor"
-make_case short monitor identity -- monitor identity
+make_case short monitor secret identity -- monitor secret identity
 verify short
 rejected "no launch event: rejected" "ends before the launch event"
-make_case second monitor identity launch-second -- monitor identity launch-second
+# A later launch's secret is ephemeral (TV_SECRET_WHY_LATER), as the module logs it.
+kind=4 why=1 make_case second monitor secret identity launch-second -- \
+	monitor secret identity launch-second
 verify second
 rejected "a second launch in one boot (first_launch 0): rejected" "not the first launch"
+# The secret event: each kind is named in the verdict, an ephemeral secret
+# (still a fresh, genuine quote) verified with its reason in words; a secret
+# event missing, out of place, of another size, of an unknown kind or
+# reason, or with a reason it cannot have, rejected by name.
+secret_verified() {	# secret_verified WORDS: kind $kind, reason $why
+	local dir=secret-${kind}-${why:-0}
+	make_case "$dir" $full -- $full
+	verify "$dir"
+	verdict 0 "verified: " "master secret $1, with identity key"
+	ok $? "secret kind $kind reason ${why:-0}: verified, \"master secret $1\""
+	[ $? -eq 0 ] || printf '# rc=%s out=%s err=%s\n' "$rc" "$out" "$err"
+}
+kind=1 secret_verified "kept in the TPM since an earlier launch"
+kind=3 secret_verified "migrated from an earlier monitor version"
+eph="ephemeral (nothing sealed outlives this monitor)"
+kind=4 why=2 secret_verified "$eph: the kept secret is for another monitor or boot chain"
+kind=4 why=3 secret_verified "$eph: asked for with the module option secret=ephemeral"
+kind=4 why=4 secret_verified "$eph: the TPM refused or failed a command"
+kind=4 why=5 secret_verified "$eph: the TPM's NV index for it is not one TrustVisor wrote"
+secret_rejected() {	# secret_rejected DESCRIPTION REASON EVENTS...: in the PCR and the log
+	local desc=$1 why_text=$2
+	shift 2
+	n_secret=$((${n_secret:-0} + 1))
+	make_case "bad-secret-$n_secret" "$@" -- "$@"
+	verify "bad-secret-$n_secret"
+	rejected "$desc: rejected" "$why_text"
+}
+secret_rejected "no secret event" "event 2 of the log is identity where secret belongs" \
+	monitor identity launch
+secret_rejected "the secret event before the monitor event" \
+	"event 1 of the log is secret where monitor belongs" secret monitor identity launch
+secret_rejected "the secret event after the identity event" \
+	"event 2 of the log is identity where secret belongs" monitor identity secret launch
+secret_rejected "a second secret event after the launch" \
+	"event 5 of the log, secret, comes after the launch" $full secret
+secret_rejected "a secret event of 4 bytes" "the secret event's payload is 4 bytes" \
+	monitor secret-short identity launch
+secret_rejected "a secret event of 12 bytes" "the secret event's payload is 12 bytes" \
+	monitor secret-long identity launch
+kind=0 secret_rejected "a secret of kind 0" "the secret event's kind is an unknown one (0)" $full
+kind=5 secret_rejected "a secret of kind 5, past the last" \
+	"the secret event's kind is an unknown one (5)" $full
+kind=4 why=0 secret_rejected "an ephemeral secret without a reason" \
+	"ephemeral for an unknown reason (0)" $full
+kind=4 why=6 secret_rejected "an ephemeral secret for reason 6, past the last" \
+	"ephemeral for an unknown reason (6)" $full
+kind=1 why=3 secret_rejected "a kept secret with a reason" \
+	"gives a reason (3) for a secret that is not ephemeral" $full
+kind=4 why=1 secret_rejected "\"not the first launch\" in the secret event of a first launch" \
+	"the secret event says this is not the first launch" $full
+
 make_case left-pcr $full -- $full left
 verify left-pcr
 rejected "after rmmod, \"left\" in the PCR only: rejected" "does not replay"
 make_case left-both $full left -- $full left
 verify left-both
 rejected "after rmmod, \"left\" in the PCR and the log: rejected" "is \"left\""
-make_case reset monitor identity launch-reset -- monitor identity launch-reset
+make_case reset monitor secret identity launch-reset -- monitor secret identity launch-reset
 verify reset
 rejected "a resetCount that is not the quote's: rejected" "resetCount/restartCount"
-make_case restart monitor identity launch-restart -- monitor identity launch-restart
+make_case restart monitor secret identity launch-restart -- monitor secret identity launch-restart
 verify restart
 rejected "a restartCount that is not the quote's: rejected" "resetCount/restartCount"
-make_case other-id monitor identity-ak2 launch -- monitor identity-ak2 launch
+make_case other-id monitor secret identity-ak2 launch -- monitor secret identity-ak2 launch
 cp ak2.pub other-id/identity.pub
 verify other-id
 rejected "a PAL quote by another key than the log's identity key: rejected" \
