@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tvctl verify on real evidence made on the host without the module: a
-# swtpm with an ECC AK persistent at 0x81010002 (and a second AK, one the
-# verifier does not trust), the evidence PCR 13 extended with the events
-# (monitor, secret, identity, launch) and their log by
-# selftests/kmod/evlog_tool, as the module writes it, a tpm2_quote, and a
-# µTPM quote by selftests/utpm/utpm_tool whose key is the log's identity
-# key.  The honest evidence verifies; each forgery or mismatch is rejected,
-# and only with the reason that names it.  Then tvctl attest's argument
+# swtpm with an ECC AK persistent at 0x81010002 (a second AK, one the
+# verifier does not trust, and RSA-2048 and P-384 AKs), the evidence PCR 13
+# extended with the events (monitor, secret, identity, launch) and their
+# log by selftests/kmod/evlog_tool, as the module writes it, a tpm2_quote,
+# and a µTPM quote by selftests/utpm/utpm_tool whose key is the log's
+# identity key.  The honest evidence verifies; each forgery or mismatch is
+# rejected, and only with the reason that names it.  Then tvctl attest's argument
 # checks, which need no device.  Each case power-cycles the swtpm, so PCR
 # 13 starts at zero as after a reboot.  Prints TAP.
 set -u
@@ -34,7 +34,7 @@ done
 for t in swtpm swtpm_ioctl tpm2_createak tpm2_quote tpm2_readclock python3; do
 	command -v "$t" >/dev/null || bail "$t missing (scripts/deps.sh)"
 done
-echo "1..60"
+echo "1..72"
 
 # Each TPM command bounded: a TPM that stops answering must not hang check-unit.
 t() { timeout 20 "$@" >>"$tmp/tools.log" 2>&1 || bail "$1 failed: $(tail -n 2 "$tmp/tools.log")"; }
@@ -46,13 +46,19 @@ ctrl=127.0.0.1:$((port + 1))
 # No resource manager: transient objects are flushed after each step.
 cd "$tmp" || bail "no temporary directory"
 t tpm2_createek -G ecc -c ek.ctx
-for k in 1 2; do
-	t tpm2_createak -C ek.ctx -c ak$k.ctx -G ecc -g sha256 -s ecdsa
+# The AKs: 1 (trusted) and 2 (not) ECC P-256, 3 RSA-2048 RSASSA, 4 ECC P-384
+# (SHA-384, which is also its name's algorithm), 5 RSA-2048 RSAPSS; AK k
+# persistent at 0x8101000(k+1).  akspec[k] is its tpm2_createak -G -g -s.
+akspec=(- "ecc sha256 ecdsa" "ecc sha256 ecdsa" "rsa2048 sha256 rsassa" "ecc384 sha384 ecdsa"
+	"rsa2048 sha256 rsapss")
+for k in 1 2 3 4 5; do
+	read -r G g s <<<"${akspec[k]}"
+	t tpm2_createak -C ek.ctx -c ak$k.ctx -G "$G" -g "$g" -s "$s"
 	t tpm2_flushcontext -t
 	t tpm2_evictcontrol -C o -c ak$k.ctx 0x8101000$((k + 1))
 	t tpm2_flushcontext -t
 	t tpm2_readpublic -c 0x8101000$((k + 1)) -f pem -o ak$k.pem
-	t tpm2_readpublic -c 0x8101000$((k + 1)) -o ak$k.pub -q ak$k.qname
+	t tpm2_readpublic -c 0x8101000$((k + 1)) -o ak$k.pub -q ak$k.qname -n ak$k.name
 	rm -f ak$k.ctx
 done
 t tpm2_flushcontext -t
@@ -118,8 +124,9 @@ make_case() {
 		t tpm2_pcrextend "13:sha256=$(evdigest "$(event "$e")")"
 	done
 	t "$evlog" log "$dir/eventlog.bin" 13 sha256 $(for e in "${logev[@]}"; do event "$e"; done)
+	read -r _ g sch <<<"${akspec[${ak:-1}]}"
 	t tpm2_quote -c 0x8101000$((${ak:-1} + 1)) -l sha256:0,1,2,3,4,5,6,7,13 -q "$nonce" \
-		-g sha256 -m "$dir/tpm-attest.bin" -s "$dir/tpm-sig.bin" -o "$dir/tpm-pcrs.bin"
+		-g "$g" --scheme "$sch" -m "$dir/tpm-attest.bin" -s "$dir/tpm-sig.bin" -o "$dir/tpm-pcrs.bin"
 	t tpm2_flushcontext -t
 	cp "ak${ak:-1}.pub" "$dir/ak.pub"
 	cp "ak${ak:-1}.qname" "$dir/ak.qname"
@@ -206,6 +213,35 @@ cmp -s good/tpm-pcrs.bin pcrs/tpm-pcrs.bin && bail "two boots with the same PCR 
 verify pcrs
 rejected "PCR values of another quote: rejected" "do not hash to its pcrDigest"
 
+# RSA and P-384 AKs: their quotes verify with their PEMs, and not with
+# another's, nor when one byte of what they signed is changed.
+akname=(- "ECC P-256" - "RSA-2048 RSASSA" "ECC P-384" "RSA-2048 RSAPSS")
+for k in 3 4 5; do
+	ak=$k make_case by-ak$k $full -- $full
+	verify by-ak$k --ak ak$k.pem
+	verdict 0 "verified: " "the AK $(hexof ak$k.name) quoted PCR 13"
+	ok $? "a quote by the ${akname[k]} AK: verified with its PEM"
+	[ $? -eq 0 ] || printf '# rc=%s out=%s err=%s\n' "$rc" "$out" "$err"
+	cp -a by-ak$k flip-ak$k
+	last=$(($(stat -c %s flip-ak$k/tpm-attest.bin) - 1))
+	printf '\x55' | dd of=flip-ak$k/tpm-attest.bin bs=1 seek=$last conv=notrunc status=none
+	cmp -s by-ak$k/tpm-attest.bin flip-ak$k/tpm-attest.bin && bail "the attest byte was 0x55"
+	verify flip-ak$k --ak ak$k.pem
+	rejected "the ${akname[k]} AK's quote with a byte of its attest changed" \
+		"the TPM quote: its signature does not verify with the AK"
+done
+verify by-ak3 --ak ak4.pem
+rejected "the RSA AK's quote under the P-384 AK's PEM" "ak.pub is not the key of --ak"
+verify by-ak4 --ak ak3.pem
+rejected "the P-384 AK's quote under the RSA AK's PEM" "ak.pub is not the key of --ak"
+# The other key's ak.pub and ak.qname too, so that only the signature can tell.
+for pair in 3:4 4:3 5:3 3:1; do
+	k=${pair%:*} o=${pair#*:}
+	cp -a by-ak$k as-ak$o-$k && cp ak$o.pub as-ak$o-$k/ak.pub && cp ak$o.qname as-ak$o-$k/ak.qname
+	verify as-ak$o-$k --ak ak$o.pem
+	rejected "the ${akname[k]} AK's quote presented as the ${akname[o]} AK's" \
+		"the TPM quote: its signature does not verify with the AK"
+done
 make_case changed monitor-other secret identity launch -- $full
 verify changed
 rejected "a changed event (digests consistent): the log does not replay" "does not replay"
