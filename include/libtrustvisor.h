@@ -98,9 +98,15 @@ const char *tv_fault_name(uint32_t vector);
 /* tv_identity_info.launch: how the monitor was started. */
 #define TV_ID_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
 /* tv_identity_info.flags */
-#define TV_ID_F_EPHEMERAL	(1U << 0)	/* the master secret is new at this load */
+#define TV_ID_F_EPHEMERAL	(1U << 0)	/* the master secret is new at this load, not kept */
 #define TV_ID_F_TPM		(1U << 1)	/* launch evidence is in the hardware TPM */
 #define TV_ID_F_FIRST_LAUNCH	(1U << 2)	/* ... of the first launch in this boot */
+#define TV_ID_F_KEPT		(1U << 3)	/* the master secret is kept by the hardware TPM */
+/* tv_identity_info.secret: which master secret the µTPM has (0: not said) */
+#define TV_ID_SECRET_KEPT	1	/* kept by the TPM since an earlier launch */
+#define TV_ID_SECRET_CREATED	2	/* new at this launch, and now kept */
+#define TV_ID_SECRET_MIGRATED	3	/* kept for this monitor by an earlier version */
+#define TV_ID_SECRET_EPHEMERAL	4	/* new at this launch, dies with the monitor */
 
 struct tv_identity_info {
 	uint32_t launch;		/* TV_ID_LAUNCH_* */
@@ -112,6 +118,7 @@ struct tv_identity_info {
 	uint8_t measurement[32];	/* SHA-256 of the monitor image, as in STATUS */
 	char launch_desc[64];		/* the launch for people, NUL-terminated */
 	uint32_t evidence_pcr;		/* with TV_ID_F_TPM: the TPM PCR holding it */
+	uint32_t secret;		/* TV_ID_SECRET_*, or 0 from a module that does not say */
 };
 
 /* Fills *id from the monitor (a file of /dev/trustvisor opened and closed). */

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/io.h>
 #include <linux/uaccess.h>
+#include "trustvisor/evidence.h"
 #include <asm/apic.h>
 #include <asm/nmi.h>
 #include "uapi/trustvisor.h"
@@ -141,13 +142,16 @@ static long tv_ioc_identity(void __user *uarg)
 	if (ret)
 		goto out;
 	id->launch = TV_LAUNCH_KERNEL;
-	id->flags = TV_IDENTITY_F_EPHEMERAL;	/* nothing keeps the master secret yet */
 	memcpy(id->pubkey, hc->pubkey, sizeof(id->pubkey));
 	memcpy(id->name, hc->name, sizeof(id->name));
 	id->public_area_len = hc->public_area_len;
 	memcpy(id->public_area, hc->public_area, hc->public_area_len);
 	memcpy(id->measurement, tv_mon.measurement, sizeof(id->measurement));
-	if (tv_evidence_info(&id->evidence_pcr, &first)) {
+	BUILD_BUG_ON(TV_IDENTITY_SECRET_KEPT != TV_SECRET_KEPT ||
+		     TV_IDENTITY_SECRET_CREATED != TV_SECRET_CREATED ||
+		     TV_IDENTITY_SECRET_MIGRATED != TV_SECRET_MIGRATED ||
+		     TV_IDENTITY_SECRET_EPHEMERAL != TV_SECRET_EPHEMERAL);
+	if (tv_evidence_info(&id->evidence_pcr, &first, &id->secret)) {
 		id->flags |= TV_IDENTITY_F_TPM | (first ? TV_IDENTITY_F_FIRST_LAUNCH : 0);
 		snprintf(id->launch_desc, sizeof(id->launch_desc),
 			 "loaded by the running kernel, no DRTM; TPM PCR %u, %s launch",
@@ -157,6 +161,8 @@ static long tv_ioc_identity(void __user *uarg)
 		strscpy(id->launch_desc, "loaded by the running kernel, no DRTM; no TPM evidence",
 			sizeof(id->launch_desc));
 	}
+	id->flags |= id->secret == TV_SECRET_EPHEMERAL ? TV_IDENTITY_F_EPHEMERAL :
+		     TV_IDENTITY_F_KEPT;
 	ret = tv_copy_out(uarg, id, sizeof(*id), usize);
 out:
 	free_page((unsigned long)hc);

@@ -40,9 +40,10 @@ static struct {
 	struct tv_evlog log;
 	u8 *buf;
 	bool first;			/* the PCR was zero before our first extend */
+	u32 secret;			/* TV_SECRET_*: the master secret of this launch */
 	struct mutex lock;		/* the log, against readers */
 	struct dentry *dir, *file;
-} ev = { .lock = __MUTEX_INITIALIZER(ev.lock) };
+} ev = { .lock = __MUTEX_INITIALIZER(ev.lock), .secret = TV_SECRET_EPHEMERAL };
 
 static ssize_t tv_evlog_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
 {
@@ -200,8 +201,38 @@ out:
 }
 
 /*
+ * Right after the monitor event: the kept master secret, if this launch
+ * may have it (kmod/secret.c), into the monitor; then the SECRET event,
+ * which caps the evidence PCR: nothing later in this boot reads it again.
+ */
+static int tv_evidence_secret(void)
+{
+	struct tv_ev_secret s;
+	u8 master[32];
+	bool kept;
+	int ret;
+
+	tv_secret_get(ev.chip, evidence_pcr, ev.first, tv_mon.measurement, master, &kept, &s);
+	ret = tv_evidence_event(TV_EV_SECRET, &s, sizeof(s));
+	if (ret && kept && tv_evidence_event(TV_EV_SECRET, &s, sizeof(s)))
+		pr_crit("PCR %u could not be capped: the kept secret can be read until reboot\n",
+			evidence_pcr);
+	else if (ret && kept)
+		ret = 0;	/* the second extend took */
+	if (!ret && kept)
+		tv_monitor_give_secret(&tv_mon, master);
+	memzero_explicit(master, sizeof(master));
+	if (!ret) {
+		ev.secret = le32_to_cpu(s.kind);
+		pr_info("master secret: %s\n", tv_secret_desc(ev.secret, le32_to_cpu(s.reason)));
+	}
+	return ret;
+}
+
+/*
  * Before any CPU runs the monitor: find the TPM, note whether this is the
- * first launch, and extend the monitor's measurement.  0 without a TPM.
+ * first launch, extend the monitor's measurement, and take the kept secret.
+ * 0 without a TPM.
  */
 int tv_evidence_begin(void)
 {
@@ -213,6 +244,9 @@ int tv_evidence_begin(void)
 		       TV_EVIDENCE_PCR_MIN, TV_EVIDENCE_PCR_MAX);
 		return -EINVAL;
 	}
+	ret = tv_secret_check_options();
+	if (ret)
+		return ret;
 	ev.chip = tpm_default_chip();
 	if (ev.chip && !(ev.chip->flags & TPM_CHIP_FLAG_TPM2)) {
 		pr_info("the TPM is not a TPM 2.0: loading without launch evidence\n");
@@ -227,6 +261,7 @@ int tv_evidence_begin(void)
 	ret = tv_evidence_banks();
 	ret = ret ?: tv_evidence_first(&ev.first);
 	ret = ret ?: tv_evidence_event(TV_EV_MONITOR, &m, sizeof(m));
+	ret = ret ?: tv_evidence_secret();
 	if (ret) {
 		pr_err("refusing to load: the launch evidence could not be recorded (%d)\n", ret);
 		tv_evidence_free();
@@ -286,10 +321,11 @@ void tv_evidence_left(void)
 		pr_err("the \"monitor left\" event is not in TPM PCR %u\n", evidence_pcr);
 }
 
-/* For IDENTITY: whether there is evidence, where, and of which launch. */
-bool tv_evidence_info(u32 *pcr, bool *first)
+/* For IDENTITY: whether there is evidence, where, of which launch, with which secret. */
+bool tv_evidence_info(u32 *pcr, bool *first, u32 *secret)
 {
 	*pcr = evidence_pcr;
 	*first = ev.first;
+	*secret = ev.secret;
 	return ev.chip;
 }

@@ -103,7 +103,9 @@ static int tv_image_check(const struct tv_image_header **out)
 	    h->entry_cpu_launch >= blob || h->canary_offset + 8 > h->core_size ||
 	    h->text_offset % PAGE_SIZE || h->text_end % PAGE_SIZE || h->text_end > blob ||
 	    h->entry_init < h->text_offset || h->entry_init >= h->text_end ||
-	    h->entry_cpu_launch < h->text_offset || h->entry_cpu_launch >= h->text_end) {
+	    h->entry_cpu_launch < h->text_offset || h->entry_cpu_launch >= h->text_end ||
+	    h->secret_offset < blob || h->secret_offset % 8 ||
+	    h->secret_offset + sizeof(struct tv_secret_handoff) > h->core_size) {
 		pr_err("embedded monitor image is malformed\n");
 		return -ENOEXEC;
 	}
@@ -344,6 +346,20 @@ out:
 	if (ret)
 		tv_monitor_free(m);
 	return ret;
+}
+
+/*
+ * The master secret from the hardware TPM, into the monitor's bss (never
+ * measured, hidden from Linux once a CPU runs the monitor).  Before any CPU
+ * is launched: after that this memory is no longer Linux's to write.
+ */
+void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32])
+{
+	struct tv_secret_handoff *h = m->virt + m->hdr.secret_offset;
+
+	BUILD_BUG_ON(sizeof(h->master) != 32);
+	memcpy(h->master, master, sizeof(h->master));
+	WRITE_ONCE(h->kind, TV_HANDOFF_MASTER);
 }
 
 /* Only once no CPU runs under the monitor: wipe, then give the memory back. */

@@ -32,6 +32,7 @@ extern const u8 tv_image_blob[], tv_image_blob_end[];
 int tv_monitor_load(struct tv_monitor *m);
 void tv_monitor_free(struct tv_monitor *m);
 void tv_log_drain(struct tv_monitor *m);
+void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32]);
 const char *tv_strerror(int monitor_err);
 int tv_errno(int monitor_err);
 int tv_identity_get(struct tv_hc_identity *id);
@@ -41,7 +42,15 @@ int tv_evidence_begin(void);
 int tv_evidence_launched(unsigned int nr_cpus);
 void tv_evidence_left(void);
 void tv_evidence_free(void);
-bool tv_evidence_info(u32 *pcr, bool *first);
+bool tv_evidence_info(u32 *pcr, bool *first, u32 *secret);
+
+/* secret.c */
+struct tpm_chip;
+struct tv_ev_secret;
+int tv_secret_check_options(void);
+void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measurement,
+		   u8 master[32], bool *kept, struct tv_ev_secret *ev);
+const char *tv_secret_desc(u32 kind, u32 reason);
 
 /* cpu.c */
 int tv_cpus_launch(void);

@@ -832,6 +832,22 @@ static int get_identity(const char *cmd, struct tv_identity_info *id)
 	return 0;
 }
 
+/* What IDENTITY says of the master secret, and so of the identity key made from it. */
+static const char *secret_desc(uint32_t kind)
+{
+	switch (kind) {
+	case TV_ID_SECRET_KEPT:
+		return "kept: the master secret the TPM kept since an earlier launch";
+	case TV_ID_SECRET_CREATED:
+		return "kept: the master secret is new at this launch and kept by the TPM";
+	case TV_ID_SECRET_MIGRATED:
+		return "kept: the master secret an earlier monitor version kept for this one";
+	case TV_ID_SECRET_EPHEMERAL:
+		return "this load only (the master secret is new and dies with the monitor)";
+	}
+	return "not said by this module";
+}
+
 static int cmd_identity(int argc, char **argv)
 {
 	struct tv_identity_info id;
@@ -855,9 +871,7 @@ static int cmd_identity(int argc, char **argv)
 		       "not the first");
 	else
 		printf("evidence          none: the monitor was loaded without a TPM 2.0\n");
-	printf("key lifetime      %s\n", id.flags & TV_ID_F_EPHEMERAL ?
-	       "this load only (the master secret is new at each load)" :
-	       "kept across loads");
+	printf("key lifetime      %s\n", secret_desc(id.secret));
 	printf("measurement       ");
 	print_hex(id.measurement, sizeof(id.measurement));
 	printf("key name          ");

@@ -38,6 +38,7 @@ image_header:
 #endif
 	.quad __text_start - tv_image_start
 	.quad __text_end - tv_image_start
+	.quad secret_handoff - tv_image_start
 image_header_end:
 
 	.text

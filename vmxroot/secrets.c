@@ -12,6 +12,9 @@
 #include "utpm/utpm.h"
 
 static struct utpm_root root;
+/* Written by the module before any CPU enters (header.S names it). */
+struct tv_secret_handoff secret_handoff __attribute__((aligned(64)));
+_Static_assert(sizeof(secret_handoff.master) == UTPM_MASTER_SIZE, "the handoff holds a master");
 /* PALs on several CPUs use the root at once: the µTPM wants one at a time. */
 static u32 root_lock;
 
@@ -34,12 +37,17 @@ void secrets_root_unlock(void)
 int secrets_create(void)
 {
 	u8 entropy[UTPM_MIN_ENTROPY];
+	const u8 *master = NULL;
 	int ret;
 
 	ret = hw_entropy(entropy, sizeof(entropy));
+	/* Read once: Linux wrote it before it could no longer see this page. */
+	if (READ_ONCE(secret_handoff.kind) == TV_HANDOFF_MASTER)
+		master = secret_handoff.master;
 	if (!ret)
-		ret = utpm_root_init(&root, NULL, entropy, sizeof(entropy));
+		ret = utpm_root_init(&root, master, entropy, sizeof(entropy));
 	secure_wipe(entropy, sizeof(entropy));
+	secure_wipe(&secret_handoff, sizeof(secret_handoff));
 	if (ret) {
 		pr_mon("cannot create the monitor's secrets: no hardware entropy (%d)", ret);
 		return TV_E_ENTROPY;
@@ -51,6 +59,7 @@ int secrets_create(void)
 void secrets_wipe(void)
 {
 	utpm_root_wipe(&root);
+	secure_wipe(&secret_handoff, sizeof(secret_handoff));	/* if never taken */
 	pal_wipe_all();
 }
 

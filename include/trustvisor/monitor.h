@@ -71,6 +71,20 @@ struct tv_image_header {
 	__u64 canary_offset;	/* a monitor word the selftests try to overwrite */
 	__u64 text_offset;	/* [text_offset, text_end): the code */
 	__u64 text_end;
+	__u64 secret_offset;	/* struct tv_secret_handoff, in the bss (not measured) */
+};
+
+/*
+ * The master secret the module read from the hardware TPM at load, written
+ * into the monitor's own memory before any CPU enters (Linux cannot see it
+ * once one has); taken and wiped when the secrets are created.  kind 0: none,
+ * the monitor draws its own.
+ */
+#define TV_HANDOFF_MASTER	1
+struct tv_secret_handoff {
+	__u32 kind;		/* 0 or TV_HANDOFF_MASTER */
+	__u32 pad;
+	__u8 master[32];
 };
 
 /*

@@ -146,12 +146,18 @@ struct tv_identity {
 	char launch_desc[64];	/* out: NUL-terminated, for people */
 	/* Appended with the launch evidence. */
 	__u32 evidence_pcr;	/* out, TV_IDENTITY_F_TPM: the TPM PCR holding it */
-	__u32 pad3;
+	__u32 secret;		/* out: TV_IDENTITY_SECRET_*: the master secret's kind */
 };
 #define TV_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
-#define TV_IDENTITY_F_EPHEMERAL	(1U << 0)	/* master secret new at this load */
+#define TV_IDENTITY_F_EPHEMERAL	(1U << 0)	/* master secret new at this load, not kept */
 #define TV_IDENTITY_F_TPM	(1U << 1)	/* launch evidence is in the hardware TPM */
 #define TV_IDENTITY_F_FIRST_LAUNCH (1U << 2)	/* ... of the first launch in this boot */
+#define TV_IDENTITY_F_KEPT	(1U << 3)	/* master secret kept by the hardware TPM */
+/* tv_identity.secret: as the launch evidence's SECRET event (trustvisor/evidence.h). */
+#define TV_IDENTITY_SECRET_KEPT		1	/* read from the TPM, kept at an earlier launch */
+#define TV_IDENTITY_SECRET_CREATED	2	/* new at this launch, and now kept */
+#define TV_IDENTITY_SECRET_MIGRATED	3	/* kept for this monitor by an earlier version */
+#define TV_IDENTITY_SECRET_EPHEMERAL	4	/* new at this launch, dies with the monitor */
 /*
  * TV_IOC_PAL_QUOTE: a quote of a loaded PAL's µTPM PCRs over the caller's
  * nonce, signed by the identity key: a TPMS_ATTEST and its TPMT_SIGNATURE,

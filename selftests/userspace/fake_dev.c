@@ -132,6 +132,7 @@ static int fake_identity(int fd, void *arg)
 						      : sizeof(*a);
 	a->launch = TV_LAUNCH_KERNEL;
 	a->flags = TV_IDENTITY_F_EPHEMERAL;
+	a->secret = TV_IDENTITY_SECRET_EPHEMERAL;	/* as a module without a TPM */
 	utpm_root_pubkey(&fake.root, a->pubkey);
 	if (fake_dev_lie == FAKE_LIE_PUBKEY)
 		a->pubkey[0] = 0x02;

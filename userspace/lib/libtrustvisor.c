@@ -280,9 +280,10 @@ int tv_identity(struct tv_identity_info *id)
 		.public_area_len = arg.public_area_len,
 	};
 	/* A module from before the launch evidence: no TPM flags, no PCR. */
-	if (TV_FILLED(arg, evidence_pcr))
+	if (TV_FILLED(arg, evidence_pcr)) {
 		id->evidence_pcr = arg.evidence_pcr;
-	else
+		id->secret = arg.secret <= TV_ID_SECRET_EPHEMERAL ? arg.secret : 0;
+	} else
 		id->flags &= ~(TV_ID_F_TPM | TV_ID_F_FIRST_LAUNCH);
 	memcpy(id->pubkey, arg.pubkey, sizeof(id->pubkey));
 	memcpy(id->public_area, arg.public_area, arg.public_area_len);
