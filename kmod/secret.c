@@ -470,18 +470,21 @@ static int nv_keep(struct tv_tpm *t, u32 index, const struct tv_pcr_state *now,
 	if (ret)
 		return ret;
 	ret = policy_session(t, now, p, CC_NV_WRITE, &session);
+	if (!ret) {
+		cmd_begin(t, TV_TPM_ST_SESSIONS, CC_NV_WRITE);
+		put32(t, index);
+		put32(t, index);
+		put_auth(t, session);
+		put2b(t, data, TV_NV_DATA_SIZE);
+		put16(t, 0);			/* offset */
+		ret = run(t, "NV_Write");
+		memzero_explicit(t->buf, PAGE_SIZE);	/* the command held the secret */
+		if (ret)
+			flush(t, session);
+	}
+	/* Never left defined and unwritten: a later load would take it for not ours. */
 	if (ret)
-		return ret;
-	cmd_begin(t, TV_TPM_ST_SESSIONS, CC_NV_WRITE);
-	put32(t, index);
-	put32(t, index);
-	put_auth(t, session);
-	put2b(t, data, TV_NV_DATA_SIZE);
-	put16(t, 0);				/* offset */
-	ret = run(t, "NV_Write");
-	memzero_explicit(t->buf, PAGE_SIZE);	/* the command held the secret */
-	if (ret)
-		flush(t, session);
+		nv_undefine(t, index);
 	return ret;
 }
 

@@ -37,23 +37,25 @@ fi
 
 # The host programs a lane checks its results with (the pal lane: the
 # examples' signatures and quotes, selftests/vm/examples.sh; the demo: the
-# signer's signature), dynamically
-# linked, so each comes with the shared libraries ldd names and the
-# dynamic loader, at the paths ldd gives.  Only those lanes get them: they
-# are about 21 MB (tpm2-tools alone brings libcurl and its TLS and LDAP
-# libraries), more than the rest of the image.  TV_VM_HOST_TOOLS="LIST"
-# overrides the lane's list ("" for none).  A name with ".so" in it is a
+# signer's signature) or runs its TPM with, dynamically linked, so each
+# comes with the shared libraries ldd names and the dynamic loader, at the
+# paths ldd gives.  Only those lanes get them: they are about 21 MB
+# (tpm2-tools alone brings libcurl and its TLS and LDAP libraries), more
+# than the rest of the image.  TV_VM_HOST_TOOLS="LIST" overrides the lane's
+# list ("" for none).  A name with ".so" in it is a
 # shared library a tool loads with dlopen (which ldd cannot see): it is
 # installed where ldconfig finds it, with the libraries ldd names for it.
-# The tpm lane's swtpm and tpm2-tools run the guest's TPM and talk to it
-# through the kernel's device (selftests/vm/tpm.sh); the tools open that
-# through libtss2-tcti-device.
+# The guest's TPM (selftests/vm/tpm.sh), in the tpm lane and the demo: swtpm
+# runs it, tpm2_pcrread waits for the chip, tpm2_shutdown stops it, and the
+# tools and tvctl attest open the kernel's device through libtss2-tcti-device.
+tpm_tools="swtpm libtss2-tcti-device.so.0 tpm2_pcrread tpm2_shutdown"
 case $lane in
 pal) host_tools_default="openssl tpm2_checkquote" ;;
-demo) host_tools_default=openssl ;;
-tpm) host_tools_default="swtpm libtss2-tcti-device.so.0 tpm2_pcrread tpm2_pcrextend"
-	host_tools_default+=" tpm2_quote tpm2_checkquote tpm2_readpublic tpm2_shutdown"
-	host_tools_default+=" tpm2_eventlog" ;;
+demo) host_tools_default="openssl $tpm_tools" ;;
+tpm) host_tools_default="$tpm_tools tpm2_pcrextend"
+	host_tools_default+=" tpm2_quote tpm2_checkquote tpm2_readpublic"
+	host_tools_default+=" tpm2_eventlog tpm2_getcap tpm2_nvreadpublic tpm2_nvread"
+	host_tools_default+=" tpm2_nvdefine tpm2_nvundefine tpm2_nvwrite" ;;
 *) host_tools_default= ;;
 esac
 host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}

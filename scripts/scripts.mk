@@ -27,11 +27,12 @@ check-vm-pal: module vm-payload
 
 # Bochs with VMX, 2 CPUs: the running kernel has a real TPM 2.0 (swtpm
 # behind the vTPM proxy, its state and attestation key made on the host):
-# PCRs, quotes verified with the AK's PEM, a TPM reboot, the module loaded.
-# It takes 4-5 min; the hard limit of 10 min keeps a hung run from eating
-# the CI budget (docs/testing.md).
+# PCRs, quotes verified with the AK's PEM, a TPM reboot, the module loaded,
+# the launch evidence, attest and verify, the kept secret over eight
+# simulated reboots.  It takes about 8 min; the hard limit of 15 min keeps
+# a hung run from eating the CI budget (docs/testing.md).
 check-vm-tpm: module vm-payload
-	O=$(O) TV_VM_TIMEOUT=$${TV_VM_TIMEOUT:-600} scripts/run-bochs.sh tpm
+	O=$(O) TV_VM_TIMEOUT=$${TV_VM_TIMEOUT:-900} scripts/run-bochs.sh tpm
 
 # Bochs, a run each: a reset Linux asks for (port 0xCF9; Linux's triple
 # fault) with the monitor loaded must be trapped, wipe, then reset; a panic
@@ -46,7 +47,8 @@ check-vm-reset: module vm-payload
 check-vm-reset-kbd: module vm-payload
 	O=$(O) TV_VM_CPUS=1 scripts/run-bochs.sh reset-kbd
 
-# Like check-vm-vmx, with the serial console shown live.
+# Like check-vm-vmx, with the serial console shown live, and the tpm lane's
+# TPM: it ends with tvctl attest and the verdict of tvctl verify.
 demo: deps module vm-payload
 	O=$(O) TV_VM_ECHO=1 scripts/run-bochs.sh demo
 

@@ -15,7 +15,7 @@ LOG=/sys/kernel/security/trustvisor/binary_measurements
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 echo "TAP version 13"
-echo "1..12"
+echo "1..14"
 tpm_start >/dev/null || { echo "Bail out! no TPM"; exit 1; }
 grep -q securityfs /proc/mounts || mount -t securityfs securityfs /sys/kernel/security
 
@@ -51,8 +51,12 @@ tap $([ -n "$got" ] && [ "$got" = "$after" ] && echo OK || echo FAIL) \
 tags=$(tpm2_eventlog $d/log 2>/dev/null | grep -c 'EventType: EV_EVENT_TAG')
 meas=$($S/tvctl status | sed -n 's/^measurement *//p' | head -n 1)
 tpm2_eventlog $d/log 2>/dev/null | grep 'Event: "01005654' | grep -q "$meas"
-tap $([ $? -eq 0 ] && [ "$tags" -eq 3 ] && echo OK || echo FAIL) \
-	"three events; the monitor event holds the measurement STATUS reports"
+tap $([ $? -eq 0 ] && [ "$tags" -eq 4 ] && echo OK || echo FAIL) \
+	"four events; the monitor event holds the measurement STATUS reports"
+# SECRET: ID, size 8, kind, reason; this boot's TPM has no kept secret yet
+# or one of an earlier suite: created (2) or kept (1), reason 0.
+tpm2_eventlog $d/log 2>/dev/null | grep -Eq 'Event: "0500565408000000(01|02)00000000000000"'
+tap $([ $? -eq 0 ] && echo OK || echo FAIL) "the secret event, right after the monitor's: the secret is kept"
 tpm2_eventlog $d/log 2>/dev/null | grep -q 'Event: "030056541400000001000000'
 tap $([ $? -eq 0 ] && echo OK || echo FAIL) "the launch event says first_launch 1"
 ident evidence | grep -q '^TPM PCR 13, the first launch'
@@ -78,6 +82,9 @@ first0=$?
 got=$(replay $d/log2 13)
 tap $([ $first0 -eq 0 ] && [ "$got" != "$(pcr 13)" ] && echo OK || echo FAIL) \
 	"its log says first_launch 0 and does not replay to the PCR from zero"
+# SECRET: ephemeral (4), not the first launch (1).
+tpm2_eventlog $d/log2 2>/dev/null | grep -q 'Event: "05005654080000000400000001000000"'
+tap $([ $? -eq 0 ] && echo OK || echo FAIL) "  and its secret is ephemeral: not the first launch"
 rmmod trustvisor
 
 # --- a PCR outside 8-15 ---

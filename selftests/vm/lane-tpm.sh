@@ -9,4 +9,5 @@ quiet_console
 run $S/tpm-smoke.sh
 run $S/evidence.sh
 run $S/attest.sh
+run $S/sealed.sh
 exit $suite_failed
