@@ -67,6 +67,7 @@ static const char usage_text[] =
 	"                          the AK at HANDLE, the event log, the identity key, and a\n"
 	"                          quote of PAL (called once with --cmd), all over the nonce\n"
 	"  verify DIR --nonce HEX --ak PEM --monitor SHA256 [--pal SHA256]\n"
+	"         [--boot-pcrs FILE] [--identity PEM]\n"
 	"                          check that evidence with the AK the verifier trusts:\n"
 	"                          prints 'verified: ...' or 'rejected: REASON'\n"
 	"  help [COMMAND], --help  this text, or one command's\n"
@@ -105,17 +106,21 @@ static const char attest_help[] =
 
 static const char verify_help[] =
 	"usage: tvctl verify DIR --nonce HEX --ak PEM --monitor SHA256 [--pal SHA256]\n"
+	"                    [--boot-pcrs FILE] [--identity PEM]\n"
 	"Judges the evidence tvctl attest wrote into DIR, taking from DIR nothing that a\n"
 	"check does not prove, and prints one line: 'verified: ...', what was proven, or\n"
 	"'rejected: REASON', the first check that failed.  In order: DIR's ak.pub is the\n"
 	"key of --ak; the TPM quote is signed by it, over the nonce, by the AK's\n"
 	"qualified name, and its PCR values hash to its digest; the log parses, each\n"
 	"event's digests are its data's, and it replays (sha256, from zero) to the quoted\n"
-	"evidence PCR; its events are monitor, identity, launch and nothing else (no\n"
-	"\"left\"); the launch is the first in its boot, and in the quote's (same\n"
-	"resetCount and restartCount); the monitor is --monitor; the identity key in the\n"
-	"log signed the PAL quote, over the nonce, as its signer; its PCR 0 is --pal's.\n"
-	"PCRs 0-7 are quoted but not judged: compare them with your boot chain's.\n"
+	"evidence PCR; its events are monitor, secret, identity, launch and nothing\n"
+	"else (no \"left\"); the launch is the first in its boot, and in the quote's\n"
+	"(same resetCount and restartCount); the monitor is --monitor; PCRs 0-7 are\n"
+	"--boot-pcrs'; the identity key in the log is --identity, and signed the PAL\n"
+	"quote, over the nonce, as its signer; its PCR 0 is --pal's.  Without\n"
+	"--boot-pcrs, PCRs 0-7 are quoted but not judged, and then whoever could run\n"
+	"code before insmod, on any boot chain, could have made this evidence\n"
+	"(docs/attestation.md).\n"
 	"  --nonce HEX    the nonce given to tvctl attest, 1 to 64 bytes in hex (required)\n"
 	"  --ak PEM       the AK's public key as PEM, from the verifier's own records, never\n"
 	"                 from DIR (required)\n"
@@ -123,6 +128,11 @@ static const char verify_help[] =
 	"                 status and tvctl measure IMAGE print it (required)\n"
 	"  --pal SHA256   the PAL's expected measurement, as tvctl measure PAL prints it;\n"
 	"                 without it the PAL quote is checked but not which PAL it is of\n"
+	"  --boot-pcrs FILE  the boot chain's sha256 PCRs 0-7 from the verifier's records,\n"
+	"                 256 bytes, as 'tpm2_pcrread sha256:0,1,2,3,4,5,6,7 -o FILE' writes\n"
+	"                 them on a boot it trusts; the quote's must equal them\n"
+	"  --identity PEM the identity key enrolled earlier (tvctl pubkey): the log's must\n"
+	"                 be it.  It stays the same while the TPM keeps the master secret\n"
 	"  -h, --help     this text\n"
 	"Needs no /dev/trustvisor and no TPM.\n"
 	"Exit status: 0 verified; 1 rejected (or DIR unreadable); 2 bad usage.\n";
@@ -1393,14 +1403,14 @@ static int cmd_verify(int argc, char **argv)
 {
 	struct opt opts[] = {
 		{ .name = "--nonce" }, { .name = "--ak" }, { .name = "--monitor" },
-		{ .name = "--pal" },
+		{ .name = "--pal" }, { .name = "--boot-pcrs" }, { .name = "--identity" },
 	};
 	struct tv_verify_args va = { 0 };
 	const char *words[1];
 	bool done;
 	int nw, rc;
 
-	rc = parse_args("verify", verify_help, argc, argv, opts, 4, words, 1, &nw, &done);
+	rc = parse_args("verify", verify_help, argc, argv, opts, 6, words, 1, &nw, &done);
 	if (done)
 		return rc;
 	if (!nw)
@@ -1421,6 +1431,8 @@ static int cmd_verify(int argc, char **argv)
 	va.have_pal = opts[3].val;
 	if (va.have_pal && parse_sha256("verify", "--pal", opts[3].val, va.pal))
 		return 2;
+	va.boot_pcrs = opts[4].val;
+	va.identity_pem = opts[5].val;
 #ifndef TVCTL_TPM
 	return run_helper("verify");
 #else

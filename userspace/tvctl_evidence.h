@@ -38,6 +38,8 @@ struct tv_verify_args {
 	uint8_t monitor[32];
 	bool have_pal;
 	uint8_t pal[32];
+	const char *boot_pcrs;		/* NULL: PCRs 0-7 not judged */
+	const char *identity_pem;	/* NULL: any identity key the log names */
 };
 
 /* Prints the one verdict line; returns the exit status (0 verified, 1 rejected). */

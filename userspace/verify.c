@@ -52,14 +52,12 @@ struct blob {
 	size_t n;
 };
 
-/* DIR/name, whole and at most max bytes: 0, or 1 after the verdict. */
-static int load(const struct tv_verify_args *a, const char *name, size_t max, struct blob *b)
+/* A file, whole and at most max bytes: 0, or 1 after the verdict. */
+static int load_path(const char *path, size_t max, struct blob *b)
 {
-	char path[4096];
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", a->dir, name);
 	f = fopen(path, "rb");
 	if (!f)
 		return reject("%s: %s", path, strerror(errno));
@@ -75,6 +73,16 @@ static int load(const struct tv_verify_args *a, const char *name, size_t max, st
 	b->n = n;
 	return 0;
 }
+
+/* DIR/name, as load_path. */
+static int load(const struct tv_verify_args *a, const char *name, size_t max, struct blob *b)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", a->dir, name);
+	return load_path(path, max, b);
+}
+
 
 static void hex(char *out, const uint8_t *p, size_t n)
 {
@@ -580,6 +588,52 @@ static int check_log(const struct tv_verify_args *a, const struct quote *tq, str
 	return 0;
 }
 
+/*
+ * PCRs 0-7 of the quote against the verifier's record of the boot chain:
+ * their sha256 values in order, 256 bytes, as tpm2_pcrread
+ * sha256:0,1,2,3,4,5,6,7 -o FILE writes them on a boot the verifier trusts.
+ */
+static int check_boot_pcrs(const struct tv_verify_args *a, const struct quote *tq)
+{
+	struct blob b;
+	char got[65];
+
+	if (load_path(a->boot_pcrs, 8 * 32, &b))
+		return 1;
+	if (b.n != 8 * 32)
+		return reject("--boot-pcrs %s: %zu bytes, not the 256 of PCRs 0-7 (sha256)",
+			      a->boot_pcrs, b.n);
+	for (int i = 0; i < 8; i++) {
+		if (!memcmp(b.p + 32 * i, tq->pcrs[i], 32))
+			continue;
+		hex(got, tq->pcrs[i], 32);
+		return reject("the TPM quote's PCR %d is %s, not that of --boot-pcrs: another "
+			      "boot chain", i, got);
+	}
+	return 0;
+}
+
+/* The identity key against the one the verifier enrolled (a kept secret keeps it). */
+static int check_identity(const struct tv_verify_args *a, EVP_PKEY *id)
+{
+	FILE *f = fopen(a->identity_pem, "r");
+	EVP_PKEY *want;
+	int same;
+
+	if (!f)
+		return reject("--identity %s: %s", a->identity_pem, strerror(errno));
+	want = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!want)
+		return reject("--identity %s: not a PEM public key", a->identity_pem);
+	same = EVP_PKEY_eq(want, id) == 1;
+	EVP_PKEY_free(want);
+	if (!same)
+		return reject("the identity key in the log is not --identity: another master "
+			      "secret (new, ephemeral, or another machine's)");
+	return 0;
+}
+
 int tv_verify(const struct tv_verify_args *a)
 {
 	static const char *tpm_files[3] = { TV_DIR_TPM_ATTEST, TV_DIR_TPM_SIG, TV_DIR_TPM_PCRS };
@@ -632,6 +686,10 @@ int tv_verify(const struct tv_verify_args *a)
 	if (unmarshal_public(l.id_pub, l.id_pub_len, &id_pub) || !(id = tpm_pkey(&id_pub)) ||
 	    tpm_name(l.id_pub, l.id_pub_len, &id_pub, id_name, &id_name_len))
 		return reject("the identity event's payload is not a TPM2B_PUBLIC of a key");
+	if (a->boot_pcrs && check_boot_pcrs(a, &tq))
+		return 1;
+	if (a->identity_pem && check_identity(a, id))
+		return 1;
 	if (load(a, TV_DIR_IDENTITY, TV_TPM_BLOB_MAX, &idf))
 		return 1;
 	if (idf.n != l.id_pub_len || memcmp(idf.p, l.id_pub, idf.n))
@@ -658,11 +716,13 @@ int tv_verify(const struct tv_verify_args *a)
 	kind = le32(l.secret.kind);
 	printf("verified: the AK %s quoted PCR %u, which replays the log: the first launch in "
 	       "boot %u/%u of monitor %s, master secret %s%s%s, with identity key %s, which "
-	       "quoted %s%s over the nonce; PCRs 0-7 are as quoted in %s, not judged\n",
+	       "quoted %s%s over the nonce; PCRs 0-7 %s%s%s\n",
 	       ak_hex, l.pcr, tq.at.clockInfo.resetCount, tq.at.clockInfo.restartCount,
 	       mon_hex, secret_kind(kind), kind == TV_SECRET_EPHEMERAL ? ": " : "",
 	       kind == TV_SECRET_EPHEMERAL ? secret_reason(le32(l.secret.reason)) : "", id_hex,
 	       a->have_pal ? "PAL " : "a PAL (no --pal: which one not checked)",
-	       a->have_pal ? pal_hex : "", TV_DIR_TPM_PCRS);
+	       a->have_pal ? pal_hex : "",
+	       a->boot_pcrs ? "are the boot chain's of --boot-pcrs" : "are as quoted in ",
+	       a->boot_pcrs ? "" : TV_DIR_TPM_PCRS, a->boot_pcrs ? "" : ", not judged");
 	return 0;
 }

@@ -34,7 +34,7 @@ done
 for t in swtpm swtpm_ioctl tpm2_createak tpm2_quote tpm2_readclock python3; do
 	command -v "$t" >/dev/null || bail "$t missing (scripts/deps.sh)"
 done
-echo "1..72"
+echo "1..77"
 
 # Each TPM command bounded: a TPM that stops answering must not hang check-unit.
 t() { timeout 20 "$@" >>"$tmp/tools.log" 2>&1 || bail "$1 failed: $(tail -n 2 "$tmp/tools.log")"; }
@@ -182,6 +182,25 @@ ok $? "the verdict names the monitor, the PAL and the evidence PCR"
 run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor"
 verdict 0 "verified: " "no --pal"
 ok $? "without --pal: verified, saying which PAL was not checked"
+
+# The verifier's records of the boot chain and of an enrolled identity key.
+t tpm2_pcrread sha256:0,1,2,3,4,5,6,7 -o bootpcrs.bin
+{ printf '3059301306072a8648ce3d020106082a8648ce3d030107034200'; hexof pq/pub.raw; } |
+	xxd -r -p | openssl pkey -pubin -inform DER -out id.pem 2>/dev/null
+run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor" --pal "$pal" \
+	--boot-pcrs bootpcrs.bin --identity id.pem
+verdict 0 "verified: " "PCRs 0-7 are the boot chain's of --boot-pcrs"
+ok $? "--boot-pcrs of the quoted boot chain and --identity of the log's key: verified"
+{ head -c 128 bootpcrs.bin; printf '\001'; tail -c +130 bootpcrs.bin; } >bootpcrs-4.bin
+run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor" --boot-pcrs bootpcrs-4.bin
+rejected "--boot-pcrs of another boot chain (PCR 4): rejected" "PCR 4 is"
+head -c 255 bootpcrs.bin >bootpcrs-short.bin
+run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor" --boot-pcrs bootpcrs-short.bin
+rejected "--boot-pcrs of 255 bytes: rejected" "255 bytes, not the 256"
+run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor" --identity ak1.pem
+rejected "--identity of another key: rejected" "is not --identity"
+run "$tvctl" verify good --nonce "$nonce" --ak ak1.pem --monitor "$monitor" --identity bootpcrs.bin
+rejected "--identity that is no PEM key: rejected" "not a PEM public key"
 
 verify good --nonce "$other_nonce"
 rejected "another nonce: rejected" "the TPM quote is over another nonce"
