@@ -21,16 +21,17 @@ mem=${TV_VM_MEM:-512}
 # Emulated instructions per guest second: close to what Bochs really runs
 # here, so guest time roughly follows wall time (with the default 4M, guest
 # time ran ~4x too fast and the boot's W+X page-table check tripped the
-# soft-lockup watchdog).  The tpm lane runs its TPM (swtpm, libtpms) in the
-# guest, and the kernel allows a TPM's self-test 2 s (TPM2_CC_SELF_TEST is
-# TPM_LONG in drivers/char/tpm/tpm2-cmd.c) when it registers the chip:
+# soft-lockup watchdog).  The tpm lane, and the demo, which ends with an
+# attestation, run their TPM (swtpm, libtpms) in the guest, and the kernel
+# allows a TPM's self-test 2 s (TPM2_CC_SELF_TEST is TPM_LONG in
+# drivers/char/tpm/tpm2-cmd.c) when it registers the chip:
 # libtpms's self-test is ~300 M instructions (RSA private-key tests on
 # OpenSSL's generic code, OPENSSL_ia32cap=0), 15 s of guest time at 20 M,
 # and the kernel drops the chip.  At 400 M it answers in under 1 s of guest
 # time; guest time then runs ~20x slower than wall time while a CPU is busy
 # (docs/testing.md, "The TPM in the tpm lane").
 case $lane in
-tpm) ips_default=400000000 ;;
+tpm | demo) ips_default=400000000 ;;
 *) ips_default=20000000 ;;
 esac
 ips=${TV_VM_IPS:-$ips_default}
