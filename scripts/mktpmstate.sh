@@ -36,10 +36,7 @@ done
 tmp=$(mktemp -d)
 spid=
 cleanup() {
-	if [ -n "$spid" ]; then
-		kill "$spid" 2>/dev/null || true
-		wait "$spid" 2>/dev/null || true
-	fi
+	swtpm_host_stop
 	rm -rf "$tmp" "$out.tmp"
 }
 trap cleanup EXIT
@@ -82,9 +79,7 @@ t tpm2_flushcontext -t
 # Shut down as an OS does before a reboot, so the guest's first start is an
 # orderly one.
 t tpm2_shutdown -c
-kill "$spid"
-wait "$spid" 2>/dev/null || true
-spid=
+swtpm_host_stop
 [ -s "$out.tmp/state/tpm2-00.permall" ] || fail "swtpm left no tpm2-00.permall"
 rm -f "$out.tmp/state/.lock"	# swtpm's own, made again at its start
 

@@ -13,10 +13,7 @@ handle=0x81000100
 tmp=$(mktemp -d)
 spid=
 cleanup() {
-	if [ -n "$spid" ]; then
-		kill "$spid" 2>/dev/null
-		wait "$spid" 2>/dev/null
-	fi
+	swtpm_host_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -22,7 +22,7 @@ utpm=$O/selftests/utpm/utpm_tool
 tmp=$(mktemp -d)
 spid=
 cleanup() {
-	[ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
+	swtpm_host_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -12,10 +12,7 @@ tool=${O:-build}/selftests/utpm/utpm_tool
 tmp=$(mktemp -d)
 spid=
 cleanup() {
-	if [ -n "$spid" ]; then
-		kill "$spid" 2>/dev/null
-		wait "$spid" 2>/dev/null
-	fi
+	swtpm_host_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
