@@ -231,6 +231,7 @@ static void after_monitor_event(const u8 *measurement, u8 out[32])
 struct tv_pcr_state {
 	u8 sel[10];		/* TPML_PCR_SELECTION: sha256, PCRs 0-7 and the evidence PCR */
 	u8 digest[32];		/* SHA-256 of their values, in index order */
+	u8 evidence[32];	/* the evidence PCR's value in it */
 };
 
 /*
@@ -242,7 +243,6 @@ static int pcr_state(struct tpm_chip *chip, u32 epcr, const u8 *measurement,
 		     struct tv_pcr_state *s)
 {
 	struct sha256_state h;
-	u8 e[32];
 
 	s->sel[0] = s->sel[1] = s->sel[2] = 0;
 	s->sel[3] = 1;				/* count */
@@ -263,23 +263,21 @@ static int pcr_state(struct tpm_chip *chip, u32 epcr, const u8 *measurement,
 		}
 		sha256_update(&h, d.digest, 32);
 	}
-	after_monitor_event(measurement, e);
-	sha256_update(&h, e, 32);
+	after_monitor_event(measurement, s->evidence);
+	sha256_update(&h, s->evidence, 32);
 	sha256_final(&h, s->digest);
 	return 0;
 }
 
-/* The evidence PCR as MONITOR(measurement) left it: else nothing can be read. */
-static int evidence_pcr_is(struct tpm_chip *chip, u32 epcr, const u8 *measurement)
+/* The evidence PCR as the state s says (MONITOR's event left it): else nothing can be read. */
+static int evidence_pcr_is(struct tpm_chip *chip, u32 epcr, const struct tv_pcr_state *s)
 {
 	struct tpm_digest d = { .alg_id = TPM_ALG_SHA256 };
 	int ret = tpm_pcr_read(chip, epcr, &d);
-	u8 e[32];
 
 	if (ret)
 		return ret;
-	after_monitor_event(measurement, e);
-	if (memcmp(e, d.digest, 32)) {
+	if (memcmp(s->evidence, d.digest, 32)) {
 		pr_err("the kept secret: PCR %u is not as the monitor event left it: something else extended it\n",
 		       epcr);
 		return -EBUSY;
@@ -512,6 +510,9 @@ const char *tv_secret_desc(u32 kind, u32 reason)
 	return "ephemeral: the TPM failed a command";
 }
 
+/* upgrade_to and upgrade_from as bytes, parsed once by tv_secret_check_options(). */
+static u8 upgrade_to_m[32], upgrade_from_m[32];
+
 static int parse_measurement(const char *name, const char *hex, u8 out[32])
 {
 	if (!hex)
@@ -527,14 +528,12 @@ static int parse_measurement(const char *name, const char *hex, u8 out[32])
 /* The module options, checked before anything is loaded. */
 int tv_secret_check_options(void)
 {
-	u8 m[32];
-
 	if (strcmp(secret, "auto") && strcmp(secret, "ephemeral") && strcmp(secret, "new")) {
 		pr_err("secret=%s: one of auto, ephemeral, new\n", secret);
 		return -EINVAL;
 	}
-	return parse_measurement("upgrade_to", upgrade_to, m) ?:
-	       parse_measurement("upgrade_from", upgrade_from, m);
+	return parse_measurement("upgrade_to", upgrade_to, upgrade_to_m) ?:
+	       parse_measurement("upgrade_from", upgrade_from, upgrade_from_m);
 }
 
 /*
@@ -548,12 +547,11 @@ static int take_upgrade(struct tv_tpm *t, u32 epcr, const struct tv_pcr_state *n
 	struct tv_pcr_state was;
 	struct tv_nv_policy p;
 	enum tv_nv_verdict v;
-	u8 from[32];
+	const u8 *from = upgrade_from_m;
 	bool there;
 	int ret;
 
 	*got = false;
-	parse_measurement("upgrade_from", upgrade_from, from);
 	ret = nv_exists(t, TV_NV_UPGRADE, &there);
 	if (ret || !there) {
 		if (!ret)
@@ -592,7 +590,7 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 	struct tv_tpm t = { .chip = chip };
 	struct tv_pcr_state now, next;
 	struct tv_nv_policy mine, up;
-	u8 data[TV_NV_DATA_SIZE], to[32];
+	u8 data[TV_NV_DATA_SIZE];
 	u32 kind = TV_SECRET_EPHEMERAL, why = 0;
 	enum tv_nv_verdict v = NV_NOT_OURS;
 	bool there = false, got = false;
@@ -610,7 +608,7 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 	if (!t.buf)
 		goto out;
 	ret = pcr_state(chip, epcr, measurement, &now);
-	ret = ret ?: evidence_pcr_is(chip, epcr, measurement);
+	ret = ret ?: evidence_pcr_is(chip, epcr, &now);
 	if (ret)
 		goto out;
 	nv_policy(&now, &now, &mine);
@@ -653,8 +651,7 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 	}
 	if (upgrade_to) {
 		/* Kept for the other version too: written in our state, read in its. */
-		parse_measurement("upgrade_to", upgrade_to, to);
-		ret = pcr_state(chip, epcr, to, &next);
+		ret = pcr_state(chip, epcr, upgrade_to_m, &next);
 		if (!ret) {
 			nv_policy(&next, &now, &up);
 			ret = nv_keep(&t, TV_NV_UPGRADE, &now, &up, data);

@@ -14,7 +14,7 @@ mkdir -p "$corpus"
 meas=$(printf 'TrustVisor monitor image' | sha256sum | cut -c1-64)
 for banks in sha256 sha1,sha256 sha1,sha256,sha384,sha512; do
 	[ -e "$corpus/seed-$banks" ] || "$tool" log "$corpus/seed-$banks" 13 "$banks" \
-		"54560001:${meas}00010000000000000000100000000000" 54560002:0012abcd \
+		"54560001:$meas" 54560005:0100000000000000 54560002:0012abcd \
 		54560003:0100000002000000000000000200000000000000 54560004 >/dev/null || exit 1
 done
 exec selftests/fuzz/run-fuzz.sh "${EVLOG_FUZZ_SECONDS:-10}" fuzz_evlog_parse

@@ -27,7 +27,8 @@ done <"$tmp/limits"
 
 # The events of a launch, as kmod/evidence.c writes them (include/trustvisor/evidence.h).
 meas=$(printf 'TrustVisor monitor image' | sha256sum | cut -c1-64)
-monitor=54560001:${meas}00010000000000000000100000000000
+monitor=54560001:$meas
+secret=54560005:0100000000000000
 identity=54560002:$(head -c 90 /dev/urandom | od -An -tx1 | tr -d ' \n')
 launch=54560003:01000000020000000000000000000000
 left=54560004
@@ -39,7 +40,7 @@ replayed() {
 		p && /^    13 : 0x/ { print toupper(bank), tolower(substr($3, 3)) }'
 }
 for banks in sha256 sha1,sha256 sha1,sha256,sha384; do
-	"$tool" log "$tmp/log" 13 "$banks" $monitor $identity $launch $left >"$tmp/out" ||
+	"$tool" log "$tmp/log" 13 "$banks" $monitor $secret $identity $launch $left >"$tmp/out" ||
 		bail "evlog_tool log $banks failed"
 	awk '{ print $1, $3 }' "$tmp/out" | sort >"$tmp/want"
 	replayed "$tmp/log" | sort >"$tmp/got"
@@ -47,16 +48,16 @@ for banks in sha256 sha1,sha256 sha1,sha256,sha384; do
 	ok $? "banks $banks: tpm2_eventlog parses the log and replays PCR 13 as OpenSSL does"
 done
 tags=$(tpm2_eventlog "$tmp/log" | grep -c 'EventType: EV_EVENT_TAG')
-[ "$tags" -eq 4 ]
-ok $? "the four events are EV_EVENT_TAG ($tags)"
+[ "$tags" -eq 5 ]
+ok $? "the five events are EV_EVENT_TAG ($tags)"
 tpm2_eventlog "$tmp/log" | grep -q 'Event: "0400565400000000"'
 ok $? "the \"left\" event is its tagged ID 0x54560004 and a zero size"
 # One byte of the second event's sha256 digest changed: the log replays elsewhere.
-"$tool" log "$tmp/log" 13 sha256 $monitor $identity $launch $left | awk '{ print $1, $3 }' \
+"$tool" log "$tmp/log" 13 sha256 $monitor $secret $identity $launch $left | awk '{ print $1, $3 }' \
 	>"$tmp/want"
-# The header with one bank is 65 bytes; event 1 is 12 + 2 + 32 + 4 + 56;
+# The header with one bank is 65 bytes; event 1 is 12 + 2 + 32 + 4 + 40;
 # event 2's sha256 digest follows its 12 bytes and its algorithm ID.
-off=$((65 + 106 + 12 + 2))
+off=$((65 + 90 + 12 + 2))
 printf '\xff' | dd of="$tmp/log" bs=1 seek=$((off + 5)) conv=notrunc status=none
 got=$(replayed "$tmp/log")
 [ -n "$got" ] && [ "$got" != "$(cat "$tmp/want")" ]

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define TV_EVP_MAX_BANKS	8	/* as kmod/evlog.h's TV_EVLOG_MAX_BANKS */
-#define TV_EVP_MAX_EVENTS	64	/* a launch writes four; more is not ours */
+#define TV_EVP_MAX_EVENTS	64	/* a launch writes four, its unload one; more is not ours */
 #define TV_EVP_EVENT_MAX	1024	/* bytes of one event's data: ours are < 128 */
 #define TV_EVP_LOG_MAX		(64U << 10)	/* TV_EVLOG_MAX */
 
