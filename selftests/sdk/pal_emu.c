@@ -90,11 +90,44 @@ static int in_exec_section(uint64_t va, uint64_t len)
 	return 0;
 }
 
+/*
+ * VMCALL does not fault everywhere in user mode: under KVM it is the
+ * hypervisor's, which answers a CPL-3 caller -KVM_EPERM (-1) in RAX and
+ * goes on.  So each VMCALL in the PAL's code is made a UD2 (0f 0b, then
+ * the VMCALL's last byte, never run), which faults on every host, and its
+ * address is kept here.  A 0f 01 c1 that is not an instruction (inside an
+ * immediate, say) would be patched too: the test PALs have none.
+ */
+#define MAX_VMCALLS 4096
+static uint64_t vmcalls[MAX_VMCALLS];
+static uint32_t nr_vmcalls;
+
+static void patch_vmcalls(uint64_t va, uint64_t len)
+{
+	unsigned char *p = (unsigned char *)va;
+
+	for (uint64_t i = 0; i + 3 <= len; i++) {
+		if (p[i] != 0x0f || p[i + 1] != 0x01 || p[i + 2] != 0xc1)
+			continue;
+		if (nr_vmcalls == MAX_VMCALLS) {
+			fprintf(stderr, "pal_emu: more than %d VMCALLs in the PAL\n", MAX_VMCALLS);
+			exit(EXIT_FAILURE);
+		}
+		p[i + 1] = 0x0b;
+		vmcalls[nr_vmcalls++] = va + i;
+	}
+}
+
 static int is_vmcall(uint64_t va)
 {
 	const unsigned char *p = (const unsigned char *)va;
 
-	return in_exec_section(va, 3) && p[0] == 0x0f && p[1] == 0x01 && p[2] == 0xc1;
+	if (!in_exec_section(va, 3))
+		return 0;
+	for (uint32_t i = 0; i < nr_vmcalls; i++)
+		if (vmcalls[i] == va)
+			return 1;
+	return p[0] == 0x0f && p[1] == 0x01 && p[2] == 0xc1;
 }
 
 /*
@@ -567,6 +600,8 @@ int main(int argc, char **argv)
 
 		map_at(s->vaddr, s->memsz, "section");
 		memcpy((void *)s->vaddr, img + off, s->filesz);
+		if (s->flags & TV_PAL_SEC_X)
+			patch_vmcalls(s->vaddr, s->filesz);
 		off += s->filesz;
 		protect(s->vaddr, s->memsz, prot, "section");
 	}
