@@ -24,6 +24,8 @@
 #define TPM_CC_FLUSH_CONTEXT 0x00000165
 #define TPM_CC_NV_READ_PUBLIC 0x00000169
 #define TPM_CC_START_AUTH_SESSION 0x00000176
+#define TPM_CC_GET_CAPABILITY 0x0000017a
+#define TPM_CAP_HANDLES 0x00000001
 
 #define TPM_RH_OWNER 0x40000001
 #define TPM_RH_NULL 0x40000007
@@ -927,4 +929,51 @@ int tpm2_flush_rsp(const u8 *rsp, size_t len)
 	if (!ret && !tpm2_rd_done(&r))
 		ret = TV_EINVAL;
 	return ret;
+}
+
+/*
+ * GetCapability(TPM_CAP_HANDLES, index, 1): asked before NV_ReadPublic so
+ * that a counter not defined yet is no TPM error (a kernel logs those).
+ */
+int tpm2_nv_exists_cmd(const struct tpm2_nv_counter *nv, u8 *cmd, size_t cap, size_t *len)
+{
+	struct tpm2_wr w;
+
+	if (!nv_ok(nv) || !len)
+		return TV_EINVAL;
+	tpm2_wr_init(&w, cmd, cap);
+	put_header(&w, TPM_ST_NO_SESSIONS, TPM_CC_GET_CAPABILITY);
+	tpm2_put_u32(&w, TPM_CAP_HANDLES);
+	tpm2_put_u32(&w, nv->index);
+	tpm2_put_u32(&w, 1);
+	return finish_cmd(&w, len);
+}
+
+int tpm2_nv_exists_rsp(const struct tpm2_nv_counter *nv, const u8 *rsp, size_t len,
+		       bool *exists)
+{
+	struct tpm2_rd r;
+	u32 count, handle = 0;
+	u8 more;
+	int ret;
+
+	if (!nv_ok(nv) || !exists)
+		return TV_EINVAL;
+	tpm2_rd_init(&r, rsp, len);
+	ret = check_header(&r, len, TPM_ST_NO_SESSIONS);
+	if (ret)
+		return ret;
+	more = tpm2_get_u8(&r);
+	if (tpm2_get_u32(&r) != TPM_CAP_HANDLES)
+		return TV_EINVAL;
+	count = tpm2_get_u32(&r);
+	if (count > 1 || more > 1)
+		return TV_EINVAL;
+	if (count)
+		handle = tpm2_get_u32(&r);
+	if (!tpm2_rd_done(&r))
+		return TV_EINVAL;
+	/* The first handle at or above the index: ours only if it is the index. */
+	*exists = count && handle == nv->index;
+	return TV_OK;
 }

@@ -180,6 +180,10 @@ int tpm2_nv_read_rsp(struct tpm2_session *s, const struct tpm2_nv_counter *nv,
 int tpm2_nv_read_public_cmd(const struct tpm2_nv_counter *nv, u8 *cmd, size_t cap,
 			    size_t *len);
 int tpm2_nv_read_public_rsp(struct tpm2_nv_counter *nv, const u8 *rsp, size_t len);
+/* Whether the index is defined (an unauthenticated hint, as NV_ReadPublic). */
+int tpm2_nv_exists_cmd(const struct tpm2_nv_counter *nv, u8 *cmd, size_t cap, size_t *len);
+int tpm2_nv_exists_rsp(const struct tpm2_nv_counter *nv, const u8 *rsp, size_t len,
+		       bool *exists);
 int tpm2_flush_cmd(u32 handle, u8 *cmd, size_t cap, size_t *len);
 int tpm2_flush_rsp(const u8 *rsp, size_t len);
 

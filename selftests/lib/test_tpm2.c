@@ -644,7 +644,7 @@ static void test_fuzz(void)
 				      false);
 
 	for (i = 0; i < FUZZ_ITERS; i++) {
-		int kind = i % 4, target = tu_rand_below(6), ret;
+		int kind = i % 4, target = tu_rand_below(7), ret;
 		const u8 *g;
 		size_t gl, len;
 
@@ -654,6 +654,14 @@ static void test_fuzz(void)
 		} else if (target == 3) {
 			g = pub_good[i & 1];
 			gl = pub_len[i & 1];
+		} else if (target == 6) {
+			/* GetCapability(HANDLES) naming the index. */
+			static u8 gc[23] = { 0x80, 0x01, 0, 0, 0, 23, 0, 0, 0, 0,
+					     0, 0, 0, 0, 1, 0, 0, 0, 1 };
+
+			put32(gc + 19, NV_IDX);
+			g = gc;
+			gl = sizeof(gc);
 		} else {
 			/* StartAuthSession and FlushContext: small answers. */
 			static u8 sa[48] = { 0x80, 0x01, 0, 0, 0, 48, 0, 0, 0, 0,
@@ -701,6 +709,17 @@ static void test_fuzz(void)
 			if (!ret && !(len == pub_len[0] && !memcmp(in, pub_good[0], len)) &&
 			    !(len == pub_len[1] && !memcmp(in, pub_good[1], len)))
 				accepted++;
+		} else if (target == 6) {
+			bool there;
+			u32 count = len >= 19 ? get32(in + 15) : 99;
+
+			ret = tpm2_nv_exists_rsp(&nv, in, len, &there);
+			/* Only the shape is checked: exact size, our capability, one handle at most. */
+			if (!ret && (get16(in) != 0x8001 || get32(in + 2) != len || get32(in + 6) ||
+				     in[10] > 1 || get32(in + 11) != 1 || count > 1 ||
+				     len != 19 + 4 * count ||
+				     there != (count && get32(in + 19) == NV_IDX)))
+				accepted++;
 		} else if (target == 4) {
 			memset(&s, 0, sizeof(s));
 			s.state = TPM2_SESSION_STARTING;
@@ -715,7 +734,7 @@ static void test_fuzz(void)
 		}
 	}
 	tap_ok(!accepted && !weird, "fuzz: %d random, truncated, extended and mutated "
-	       "responses to all six parsers; none accepted that should not be, every "
+	       "responses to all seven parsers; none accepted that should not be, every "
 	       "refusal broke its session (%d accepted, %d not broken)", ops, accepted,
 	       weird);
 
@@ -730,7 +749,16 @@ static void test_fuzz(void)
 	}
 	nvc = nv;
 	k += tpm2_nv_read_public_rsp(&nvc, pub_good[1], pub_len[1]) == 0 && nvc.written;
-	tap_ok(k == 4, "and the genuine responses are accepted (%d of 4)", k);
+	{
+		u8 gc[23] = { 0x80, 0x01, 0, 0, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1 };
+		bool there = false;
+
+		put32(gc + 19, NV_IDX);
+		k += !tpm2_nv_exists_rsp(&nv, gc, sizeof(gc), &there) && there;
+		put32(gc + 19, NV_IDX + 1);	/* the next handle up: not ours */
+		k += !tpm2_nv_exists_rsp(&nv, gc, sizeof(gc), &there) && !there;
+	}
+	tap_ok(k == 6, "and the genuine responses are accepted (%d of 6)", k);
 }
 
 static void test_read_public(void)

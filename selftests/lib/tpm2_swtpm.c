@@ -15,11 +15,14 @@
 
 #include "lib/ecdsa.h"
 #include "lib/tpm2.h"
+#include "lib/tpm2_counter.h"
 #include "selftests/lib/testutil.h"
 
-#define PLAN 28
+#define PLAN 37
 #define IDX_A 0x01500001	/* the counter */
 #define IDX_B 0x01500002	/* a counter whose auth ends in zero bytes */
+#define IDX_C 0x01500003	/* the counter of lib/tpm2_counter.c's jobs */
+#define IDX_NONE 0x01500004	/* never defined */
 #define BUF 4096
 
 static int port;
@@ -283,6 +286,159 @@ static int read_public(struct tpm2_nv_counter *nv)
 	return tpm2_nv_read_public_rsp(nv, rsp, rlen);
 }
 
+/* How a job's exchanges are tampered with: none, a byte flipped, or the answer lost. */
+struct tamper {
+	int step;		/* 1-based exchange; 0: none */
+	long byte;		/* the byte flipped; -1: an empty answer */
+};
+
+/*
+ * Runs a job to its end as the module would relay it; its result, the
+ * exchanges made and the value.
+ */
+static int job_run(enum tpm2_counter_goal goal, u32 index, const u8 *auth,
+		   const struct tamper *t, int *steps, u64 *value)
+{
+	static struct tpm2_counter_job j;
+	u8 cmd[BUF], rsp[BUF], rnd[TPM2_COUNTER_RANDOM];
+	size_t len = 0, rlen = 0;
+	int ret;
+
+	*steps = 0;
+	*value = 0;
+	ret = tpm2_counter_start(&j, goal, &salt_key, index, auth, 32);
+	if (ret)
+		return ret;
+	for (;;) {
+		tu_rand_bytes(rnd, sizeof(rnd));
+		ret = tpm2_counter_step(&j, *steps ? rsp : NULL, rlen, rnd, cmd, sizeof(cmd), &len);
+		if (ret != TPM2_COUNTER_SEND)
+			break;
+		xfer_or_bail(cmd, len, rsp, &rlen);
+		if (++*steps == t->step) {
+			if (t->byte < 0)
+				rlen = 0;
+			else
+				rsp[t->byte % rlen] ^= 0x01;
+		}
+		if (*steps > 20)
+			return -100;
+	}
+	*value = j.value;
+	if (ret == TPM2_COUNTER_DONE && j.value != *value)
+		return -101;
+	return ret;
+}
+
+/* HMAC sessions loaded in the TPM; flushed if flush, so the next run starts clean. */
+static int sessions_loaded(bool do_flush)
+{
+	static const u8 getcap[] = { 0x80, 0x01, 0, 0, 0, 22, 0, 0, 1, 0x7a,
+				     0, 0, 0, 1, 0x02, 0, 0, 0, 0, 0, 0, 16 };
+	u8 rsp[BUF], cmd[64];
+	size_t rlen, len;
+	u32 n, i, h;
+
+	xfer_or_bail(getcap, sizeof(getcap), rsp, &rlen);
+	if (rlen < 19)
+		return -1;
+	n = (u32)rsp[15] << 24 | rsp[16] << 16 | rsp[17] << 8 | rsp[18];
+	for (i = 0; do_flush && i < n && 19 + 4 * i + 4 <= rlen; i++) {
+		h = (u32)rsp[19 + 4 * i] << 24 | rsp[20 + 4 * i] << 16 |
+		    rsp[21 + 4 * i] << 8 | rsp[22 + 4 * i];
+		tpm2_flush_cmd(h, cmd, sizeof(cmd), &len);
+		xfer_or_bail(cmd, len, rsp + 2048, &rlen);
+	}
+	return (int)n;
+}
+
+/* The counter's jobs (lib/tpm2_counter.c), as the monitor runs them through Linux. */
+static void job_tests(void)
+{
+	const struct tamper none = { 0 };
+	int ret, steps, bad = 0, done = 0, failed = 0, leaks = 0, runs = 0, k, ok;
+	u8 auth[32];
+	u64 v1, v2, value;
+	long b;
+
+	tu_rand_bytes(auth, sizeof(auth));
+	auth[31] |= 1;
+	sessions_loaded(true);
+	ret = job_run(TPM2_COUNTER_OPEN, IDX_C, auth, &none, &steps, &v1);
+	{
+		struct tpm2_nv_counter nv;
+
+		tpm2_nv_counter_init(&nv, IDX_C, auth, 32);
+		tap_ok(ret == TPM2_COUNTER_DONE && steps == 6 && v1 > 0 &&
+		       tools_read(&nv) == (long long)v1,
+		       "job OPEN of an undefined counter: defined, incremented once, read %llu "
+		       "in 6 exchanges, as tpm2_nvread reads it (%d)", (unsigned long long)v1,
+		       ret);
+		ret = job_run(TPM2_COUNTER_OPEN, IDX_C, auth, &none, &steps, &v2);
+		tap_ok(ret == TPM2_COUNTER_DONE && steps == 5 && v2 == v1,
+		       "job OPEN again: no define, no increment, the same value in 5 exchanges "
+		       "(%d, %llu)", ret, (unsigned long long)v2);
+		ret = job_run(TPM2_COUNTER_INCREMENT, IDX_C, auth, &none, &steps, &v2);
+		tap_ok(ret == TPM2_COUNTER_DONE && v2 == v1 + 1 &&
+		       tools_read(&nv) == (long long)v2,
+		       "job INCREMENT: one NV_Increment, the value read back is %llu (%d)",
+		       (unsigned long long)v2, ret);
+	}
+	tap_ok(sessions_loaded(false) == 0, "after the jobs no session is left in the TPM");
+	ret = job_run(TPM2_COUNTER_INCREMENT, IDX_NONE, auth, &none, &steps, &value);
+	tap_ok(ret == TV_ENOENT && steps == 1 && sessions_loaded(false) == 0,
+	       "job INCREMENT of a counter never defined: TV_ENOENT after 1 exchange, no "
+	       "session (%d)", ret);
+	auth[0] ^= 1;
+	ret = job_run(TPM2_COUNTER_OPEN, IDX_C, auth, &none, &steps, &value);
+	tap_ok(ret > 0 && value == 0 && sessions_loaded(false) == 0,
+	       "job OPEN with another auth: the TPM's 0x%x, no value, its session flushed",
+	       ret > 0 ? ret : 0);
+	auth[0] ^= 1;
+
+	/*
+	 * Every byte of every answer of an OPEN flipped in turn, and each answer
+	 * lost: a job either fails or gives the true value, and it gives it only
+	 * when what was changed carries nothing it relies on.  A changed StartAuthSession answer hides the
+	 * session's handle from the job, so only Linux could flush that one.
+	 */
+	for (k = 1; k <= 5; k++) {
+		for (b = -1; b < 96; b++) {
+			struct tamper t = { .step = k, .byte = b };
+
+			ret = job_run(TPM2_COUNTER_OPEN, IDX_C, auth, &t, &steps, &value);
+			runs++;
+			if (ret == TPM2_COUNTER_DONE) {
+				done++;
+				/*
+				 * GetCapability's answer is 23 bytes; byte 10 is
+				 * moreData, which says nothing about our index.
+				 */
+				ok = k == 5 || (k == 1 && b >= 0 && b % 23 == 10);
+				bad += value != v2 || !ok;
+				if (value != v2 || !ok)
+					tap_diag("a job done with step %d byte %ld changed", k, b);
+			} else {
+				failed++;
+				bad += value != 0;
+			}
+			ret = sessions_loaded(true);
+			leaks += ret != 0 && k != 3;
+		}
+	}
+	tap_ok(!bad && failed > 0,
+	       "%d OPEN jobs with one answer changed or lost: %d failed, %d gave the true "
+	       "value (only with FlushContext's answer or GetCapability's moreData "
+	       "changed), none another value", runs,
+	       failed, done);
+	tap_ok(!leaks, "and no job left its session loaded (%d did; one whose "
+	       "StartAuthSession answer was changed is not counted)", leaks);
+	ret = job_run(TPM2_COUNTER_OPEN, IDX_C, auth, &none, &steps, &value);
+	tap_ok(ret == TPM2_COUNTER_DONE && value == v2,
+	       "after all that the counter still reads %llu: no tampered job incremented it",
+	       (unsigned long long)value);
+}
+
 int main(int argc, char **argv)
 {
 	static const u8 plain3[8] = { 0, 0, 0, 0, 0, 0, 0, 3 };
@@ -499,5 +655,6 @@ int main(int argc, char **argv)
 	       "the session untouched and still working (%d)", ret);
 	ret = flush(&s);
 	tap_ok(!ret, "FlushContext of the last session (%d)", ret);
+	job_tests();
 	return tap_finish();
 }
