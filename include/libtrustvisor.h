@@ -124,6 +124,24 @@ struct tv_identity_info {
 /* Fills *id from the monitor (a file of /dev/trustvisor opened and closed). */
 int tv_identity(struct tv_identity_info *id);
 
+/*
+ * The TPM NV counter the monitor drives in its own session (rollback
+ * protection that survives reboots; docs/architecture.md).  Only with a
+ * secret the TPM keeps; Linux carries the answer, as for tv_identity.
+ */
+#define TV_NV_STATE_NONE	0	/* none: the secret is ephemeral, or no TPM */
+#define TV_NV_STATE_PENDING	1	/* not opened (yet) */
+#define TV_NV_STATE_OPEN	2	/* opened: value is the counter's */
+#define TV_NV_STATE_FAILED	3	/* opening it failed (error): no value to trust */
+struct tv_nv_counter_info {
+	uint32_t state;			/* TV_NV_STATE_* */
+	int32_t error;			/* with FAILED: the monitor's reason (dmesg says more) */
+	uint64_t value;			/* with OPEN */
+};
+
+/* Fills *nv; -EPROTO from a module that does not report one. */
+int tv_nv_counter(struct tv_nv_counter_info *nv);
+
 #define TV_QUOTE_ATTEST_MAX	192	/* bytes of a TPMS_ATTEST at most */
 #define TV_QUOTE_SIG_MAX	72	/* a TPMT_SIGNATURE (ECDSA P-256, SHA-256) */
 

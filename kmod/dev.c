@@ -163,6 +163,11 @@ static long tv_ioc_identity(void __user *uarg)
 	}
 	id->flags |= id->secret == TV_SECRET_EPHEMERAL ? TV_IDENTITY_F_EPHEMERAL :
 		     TV_IDENTITY_F_KEPT;
+	BUILD_BUG_ON(TV_IDENTITY_NV_NONE != TV_NV_NONE || TV_IDENTITY_NV_PENDING != TV_NV_PENDING ||
+		     TV_IDENTITY_NV_OPEN != TV_NV_OPEN || TV_IDENTITY_NV_FAILED != TV_NV_FAILED);
+	id->nv_counter_state = hc->nv_state;
+	id->nv_counter_error = hc->nv_error;
+	id->nv_counter = hc->nv_value;
 	ret = tv_copy_out(uarg, id, sizeof(*id), usize);
 out:
 	free_page((unsigned long)hc);

@@ -207,12 +207,14 @@ out:
  */
 static int tv_evidence_secret(void)
 {
+	struct tv_salt_key salt;
 	struct tv_ev_secret s;
 	u8 master[32];
 	bool kept;
 	int ret;
 
-	tv_secret_get(ev.chip, evidence_pcr, ev.first, tv_mon.measurement, master, &kept, &s);
+	tv_secret_get(ev.chip, evidence_pcr, ev.first, tv_mon.measurement, master, &kept, &salt,
+		      &s);
 	ret = tv_evidence_event(TV_EV_SECRET, &s, sizeof(s));
 	if (ret && kept && tv_evidence_event(TV_EV_SECRET, &s, sizeof(s)))
 		pr_crit("PCR %u could not be capped: the kept secret can be read until reboot\n",
@@ -220,7 +222,7 @@ static int tv_evidence_secret(void)
 	else if (ret && kept)
 		ret = 0;	/* the second extend took */
 	if (!ret && kept)
-		tv_monitor_give_secret(&tv_mon, master);
+		tv_monitor_give_secret(&tv_mon, master, &salt);
 	memzero_explicit(master, sizeof(master));
 	if (!ret) {
 		ev.secret = le32_to_cpu(s.kind);
@@ -292,6 +294,9 @@ int tv_evidence_launched(unsigned int nr_cpus)
 	ret = ret ?: tv_identity_get(id);
 	ret = ret ?: tv_evidence_event(TV_EV_IDENTITY, id->public_area, id->public_area_len);
 	ret = ret ?: tv_evidence_event(TV_EV_LAUNCH, &l, sizeof(l));
+	/* A kept secret and its salt key: the monitor opens its NV counter. */
+	if (!ret && id->nv_state == TV_NV_PENDING)
+		tv_nv_open(ev.chip);
 	free_page((unsigned long)id);
 	if (!ret) {
 		ev.dir = securityfs_create_dir("trustvisor", NULL);

@@ -353,13 +353,21 @@ out:
  * measured, hidden from Linux once a CPU runs the monitor).  Before any CPU
  * is launched: after that this memory is no longer Linux's to write.
  */
-void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32])
+void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32],
+			    const struct tv_salt_key *salt)
 {
 	struct tv_secret_handoff *h = m->virt + m->hdr.secret_offset;
+	u32 kind = TV_HANDOFF_MASTER;
 
 	BUILD_BUG_ON(sizeof(h->master) != 32);
 	memcpy(h->master, master, sizeof(h->master));
-	WRITE_ONCE(h->kind, TV_HANDOFF_MASTER);
+	if (salt->ok) {
+		h->salt_handle = salt->handle;
+		memcpy(h->salt_x, salt->x, sizeof(h->salt_x));
+		memcpy(h->salt_y, salt->y, sizeof(h->salt_y));
+		kind |= TV_HANDOFF_SALT_KEY;
+	}
+	WRITE_ONCE(h->kind, kind);
 }
 
 /* Only once no CPU runs under the monitor: wipe, then give the memory back. */

@@ -38,6 +38,8 @@
 #define TV_NV_SECRET		0x01805654	/* the kept secret of this monitor */
 #define TV_NV_UPGRADE		0x01805655	/* kept for another version (upgrade_to) */
 #define TV_NV_DATA_SIZE		64		/* master || the writer's measurement */
+/* The NV counter's salt key: an owner storage primary (TCG registry: 0x81000000-0x8100ffff). */
+#define TV_SALT_KEY		0x81005654
 
 /* TPMA_NV: written by policy only, read by policy only, all at once. */
 #define TV_NV_ATTRS		(TPMA_NV_POLICYWRITE | TPMA_NV_WRITEALL | \
@@ -53,11 +55,18 @@
 #define TV_TPM_RH_OWNER		0x40000001
 #define TV_TPM_RH_NULL		0x40000007
 #define TV_TPM_RS_PW		0x40000009
+#define TV_TPM_ALG_AES		0x0006
 #define TV_TPM_ALG_SHA256	0x000b
+#define TV_TPM_ALG_ECC		0x0023
+#define TV_TPM_ALG_CFB		0x0043
+#define TV_TPM_ECC_NIST_P256	0x0003
 #define TV_TPM_ALG_NULL		0x0010
 #define TV_TPM_SE_POLICY	0x01
 #define TV_TPM_CAP_HANDLES	0x00000001
+#define CC_EVICT_CONTROL	0x00000120
 #define CC_NV_UNDEFINE		0x00000122
+#define CC_CREATE_PRIMARY	0x00000131
+#define CC_READ_PUBLIC		0x00000173
 #define CC_NV_DEFINE		0x0000012a
 #define CC_NV_WRITE		0x00000137
 #define CC_NV_READ		0x0000014e
@@ -198,8 +207,8 @@ static int flush(struct tv_tpm *t, u32 handle)
 	return run(t, "FlushContext");
 }
 
-/* Whether an NV index is defined, asked so that a missing one is no TPM error. */
-static int nv_exists(struct tv_tpm *t, u32 index, bool *yes)
+/* Whether a handle (NV index, persistent key) is in use, asked so that a missing one is no TPM error. */
+static int handle_exists(struct tv_tpm *t, u32 index, bool *yes)
 {
 	int ret;
 
@@ -449,7 +458,7 @@ static int nv_keep(struct tv_tpm *t, u32 index, const struct tv_pcr_state *now,
 	bool there;
 	int ret;
 
-	ret = nv_exists(t, index, &there);
+	ret = handle_exists(t, index, &there);
 	if (!ret && there)
 		ret = nv_undefine(t, index);
 	if (ret)
@@ -483,6 +492,117 @@ static int nv_keep(struct tv_tpm *t, u32 index, const struct tv_pcr_state *now,
 	/* Never left defined and unwritten: a later load would take it for not ours. */
 	if (ret)
 		nv_undefine(t, index);
+	return ret;
+}
+
+/*
+ * The salt key's TPMT_PUBLIC, as tpm2_createprimary -G ecc256 makes the
+ * owner's storage key: restricted decryption, P-256, AES-128-CFB, and
+ * unique x, y of 32 bytes each (zero in the template).
+ */
+#define TV_SALT_PUBLIC_SIZE	90
+static void put_salt_public(struct tv_tpm *t, const u8 *x, const u8 *y)
+{
+	static const u8 zero[32];
+
+	put16(t, TV_TPM_ALG_ECC);
+	put16(t, TV_TPM_ALG_SHA256);
+	put32(t, 0x00030072);	/* fixedTPM fixedParent sensitiveDataOrigin userWithAuth
+				 * restricted decrypt */
+	put16(t, 0);		/* authPolicy */
+	put16(t, TV_TPM_ALG_AES);
+	put16(t, 128);
+	put16(t, TV_TPM_ALG_CFB);
+	put16(t, TV_TPM_ALG_NULL);	/* scheme */
+	put16(t, TV_TPM_ECC_NIST_P256);
+	put16(t, TV_TPM_ALG_NULL);	/* kdf */
+	put2b(t, x ?: zero, 32);
+	put2b(t, y ?: zero, 32);
+}
+
+/*
+ * The TPMT_PUBLIC in a response at the reader: exactly the template's but
+ * for the point, which goes to x and y.
+ */
+static int get_salt_public(struct tv_tpm *t, u8 *x, u8 *y)
+{
+	u8 want[TV_SALT_PUBLIC_SIZE];
+	struct tv_tpm w = { .buf = want };
+	const u8 *p;
+
+	if (get16(t) != TV_SALT_PUBLIC_SIZE || !(p = get(t, TV_SALT_PUBLIC_SIZE)))
+		return -EIO;
+	/* put() bounds by PAGE_SIZE: the template is 90 bytes, so it never gets near. */
+	put_salt_public(&w, p + 24, p + 58);
+	if (w.bad || w.len != TV_SALT_PUBLIC_SIZE || memcmp(want, p, TV_SALT_PUBLIC_SIZE))
+		return -EPROTO;
+	memcpy(x, p + 24, 32);
+	memcpy(y, p + 58, 32);
+	return 0;
+}
+
+static int evict(struct tv_tpm *t, u32 object, u32 persistent)
+{
+	cmd_begin(t, TV_TPM_ST_SESSIONS, CC_EVICT_CONTROL);
+	put32(t, TV_TPM_RH_OWNER);
+	put32(t, object);
+	put_auth(t, TV_TPM_RS_PW);
+	put32(t, persistent);
+	return run(t, "EvictControl");
+}
+
+/*
+ * The NV counter's salt key (docs/architecture.md): the owner's storage
+ * primary of our template, derived again at each first launch, so the key
+ * at TV_SALT_KEY is the TPM's own whatever an earlier, untrusted, kernel
+ * put there: a key that is not this primary is replaced.  Its public point
+ * goes to the monitor, which will trust no other.
+ */
+static int salt_key(struct tv_tpm *t, struct tv_salt_key *k)
+{
+	u8 x[32], y[32];
+	u32 handle;
+	bool there;
+	int ret;
+
+	cmd_begin(t, TV_TPM_ST_SESSIONS, CC_CREATE_PRIMARY);
+	put32(t, TV_TPM_RH_OWNER);
+	put_auth(t, TV_TPM_RS_PW);
+	put16(t, 4);			/* inSensitive: no userAuth, no data */
+	put16(t, 0);
+	put16(t, 0);
+	put16(t, TV_SALT_PUBLIC_SIZE);
+	put_salt_public(t, NULL, NULL);
+	put16(t, 0);			/* outsideInfo */
+	put32(t, 0);			/* creationPCR: none */
+	ret = run(t, "CreatePrimary");
+	if (ret)
+		return ret;
+	t->len = 10;			/* run() took the handle for the parameter size */
+	handle = get32(t);
+	get32(t);
+	ret = get_salt_public(t, k->x, k->y);
+	if (!ret)
+		ret = handle_exists(t, TV_SALT_KEY, &there);
+	if (!ret && there) {
+		cmd_begin(t, TV_TPM_ST_NO_SESSIONS, CC_READ_PUBLIC);
+		put32(t, TV_SALT_KEY);
+		ret = run(t, "ReadPublic");
+		if (!ret && (get_salt_public(t, x, y) || memcmp(x, k->x, 32) ||
+			     memcmp(y, k->y, 32))) {
+			pr_info("TPM handle %#x held a key that is not TrustVisor's salt key: replaced\n",
+				TV_SALT_KEY);
+			ret = evict(t, TV_SALT_KEY, TV_SALT_KEY);
+		} else if (!ret) {
+			goto done;
+		}
+	}
+	if (!ret)
+		ret = evict(t, handle, TV_SALT_KEY);
+done:
+	flush(t, handle);
+	k->handle = TV_SALT_KEY;
+	k->ok = !ret;
 	return ret;
 }
 
@@ -552,7 +672,7 @@ static int take_upgrade(struct tv_tpm *t, u32 epcr, const struct tv_pcr_state *n
 	int ret;
 
 	*got = false;
-	ret = nv_exists(t, TV_NV_UPGRADE, &there);
+	ret = handle_exists(t, TV_NV_UPGRADE, &there);
 	if (ret || !there) {
 		if (!ret)
 			pr_info("upgrade_from: no secret kept for this monitor at %#x\n",
@@ -585,7 +705,7 @@ static int take_upgrade(struct tv_tpm *t, u32 epcr, const struct tv_pcr_state *n
  * makes the secret ephemeral, never the load fail: the event says so.
  */
 void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measurement,
-		   u8 master[32], bool *kept, struct tv_ev_secret *ev)
+		   u8 master[32], bool *kept, struct tv_salt_key *salt, struct tv_ev_secret *ev)
 {
 	struct tv_tpm t = { .chip = chip };
 	struct tv_pcr_state now, next;
@@ -593,10 +713,11 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 	u8 data[TV_NV_DATA_SIZE];
 	u32 kind = TV_SECRET_EPHEMERAL, why = 0;
 	enum tv_nv_verdict v = NV_NOT_OURS;
-	bool there = false, got = false;
+	bool there = false, got = false, counter;
 	int ret;
 
 	*kept = false;
+	salt->ok = false;
 	if (!first)
 		why = TV_SECRET_WHY_LATER;
 	else if (!strcmp(secret, "ephemeral"))
@@ -613,7 +734,7 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 		goto out;
 	nv_policy(&now, &now, &mine);
 	if (strcmp(secret, "new")) {
-		ret = nv_exists(&t, TV_NV_SECRET, &there);
+		ret = handle_exists(&t, TV_NV_SECRET, &there);
 		if (!ret && there)
 			ret = nv_verdict(&t, TV_NV_SECRET, &mine, &v);
 		if (!ret && there && v == NV_OURS) {
@@ -648,6 +769,10 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 		if (ret)
 			goto out;
 		kind = TV_SECRET_CREATED;
+		/* The NV counter of the secret this one replaces: no one can use it now. */
+		if (!handle_exists(&t, TV_NV_COUNTER_INDEX, &counter) && counter &&
+		    !nv_undefine(&t, TV_NV_COUNTER_INDEX))
+			pr_info("the NV counter of the replaced secret is undefined: the monitor defines its own\n");
 	}
 	if (upgrade_to) {
 		/* Kept for the other version too: written in our state, read in its. */
@@ -667,6 +792,10 @@ void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measur
 	memcpy(master, data, 32);
 	*kept = true;
 	why = 0;
+	/* The NV counter's key: without it the kept secret is kept all the same. */
+	ret = salt_key(&t, salt);
+	if (ret)
+		pr_err("the NV counter's salt key could not be made (%d): no NV counter\n", ret);
 out:
 	memzero_explicit(data, sizeof(data));
 	if (t.buf) {

@@ -32,7 +32,15 @@ extern const u8 tv_image_blob[], tv_image_blob_end[];
 int tv_monitor_load(struct tv_monitor *m);
 void tv_monitor_free(struct tv_monitor *m);
 void tv_log_drain(struct tv_monitor *m);
-void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32]);
+/* The TPM key that salts the monitor's NV counter sessions, made at a first launch. */
+struct tv_salt_key {
+	bool ok;
+	u32 handle;
+	u8 x[32];
+	u8 y[32];
+};
+void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32],
+			    const struct tv_salt_key *salt);
 const char *tv_strerror(int monitor_err);
 int tv_errno(int monitor_err);
 int tv_identity_get(struct tv_hc_identity *id);
@@ -49,8 +57,11 @@ struct tpm_chip;
 struct tv_ev_secret;
 int tv_secret_check_options(void);
 void tv_secret_get(struct tpm_chip *chip, u32 epcr, bool first, const u8 *measurement,
-		   u8 master[32], bool *kept, struct tv_ev_secret *ev);
+		   u8 master[32], bool *kept, struct tv_salt_key *salt, struct tv_ev_secret *ev);
 const char *tv_secret_desc(u32 kind, u32 reason);
+
+/* nvcounter.c */
+void tv_nv_open(struct tpm_chip *chip);
 
 /* cpu.c */
 int tv_cpus_launch(void);

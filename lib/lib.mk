@@ -1,19 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-# lib/: freestanding crypto, linked into the monitor image and into tests.
-# lib/tpm2.c (the monitor's TPM client, issue 9) has no caller in the monitor
-# yet, so it stays out of LIB_SRCS, which the image links; the tests link it
-# and tpm2-freestanding (below) holds it to the monitor's rules meanwhile.
-LIB_UNLINKED_SRCS := lib/tpm2.c
-LIB_SRCS := $(filter-out $(LIB_UNLINKED_SRCS),$(wildcard lib/*.c))
+# lib/: freestanding crypto and the monitor's TPM client, linked into the
+# monitor image and into tests.
+LIB_SRCS := $(wildcard lib/*.c)
 
 # lib/ compiled for the host two ways, plain (unit tests) and ASan+UBSan, and
 # with the monitor's flags plus TV_CT_VALGRIND for the valgrind constant-time
 # check (below).  Other fragments may link LIB_HOST_OBJS / LIB_ASAN_OBJS.
 LIB_SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-LIB_HOST_OBJS := $(patsubst %.c,$(O)/host/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
-LIB_ASAN_OBJS := $(patsubst %.c,$(O)/asan/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
-LIB_CT_OBJS := $(patsubst %.c,$(O)/ct/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
+LIB_HOST_OBJS := $(patsubst %.c,$(O)/host/%.o,$(LIB_SRCS))
+LIB_ASAN_OBJS := $(patsubst %.c,$(O)/asan/%.o,$(LIB_SRCS))
+LIB_CT_OBJS := $(patsubst %.c,$(O)/ct/%.o,$(LIB_SRCS))
 
 # Keep them: make would otherwise delete pattern-built objects after linking.
 .SECONDARY: $(LIB_HOST_OBJS) $(LIB_ASAN_OBJS) $(LIB_CT_OBJS)
@@ -97,22 +94,6 @@ $(LIB_CT_NEG): selftests/lib/ctneg.c $(LIB_CT_NEG_OBJ)
 
 UNIT_CHECKS += selftests/lib/ct-check.sh
 check-unit: $(LIB_CT_PROGS) $(LIB_CT_NEG)
-
-# freestanding-check (vmxroot/vmxroot.mk) for what is not in the image yet:
-# lib/tpm2.c compiled with the monitor's flags (its pattern rule) and linked
-# with the rest of lib/ must need nothing but the four string functions.
-LIB_TPM2_FS := $(O)/vmxroot/lib/tpm2-freestanding.o
-LIB_TPM2_FS_OBJS := $(patsubst %,$(O)/vmxroot/%.o,$(LIB_SRCS) $(LIB_UNLINKED_SRCS))
-$(LIB_TPM2_FS): $(LIB_TPM2_FS_OBJS)
-	$(LD) -r -o $@.tmp $(LIB_TPM2_FS_OBJS)
-	@undef=$$(nm -u $@.tmp | awk '{print $$2}' | \
-		grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
-	if [ -n "$$undef" ]; then echo "tpm2-freestanding: undefined: $$undef"; exit 1; fi
-	mv $@.tmp $@
-
-.PHONY: tpm2-freestanding
-tpm2-freestanding: $(LIB_TPM2_FS)
-freestanding-check check-unit: $(LIB_TPM2_FS)
 
 # lib/tpm2.c against a real TPM: selftests/lib/tpm2-swtpm.sh starts a swtpm
 # and a salt key with tpm2-tools and runs this driver, sanitized.

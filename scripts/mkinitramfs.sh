@@ -55,7 +55,8 @@ demo) host_tools_default="openssl $tpm_tools" ;;
 tpm) host_tools_default="$tpm_tools tpm2_pcrextend"
 	host_tools_default+=" tpm2_quote tpm2_checkquote tpm2_readpublic"
 	host_tools_default+=" tpm2_eventlog tpm2_getcap tpm2_nvreadpublic tpm2_nvread"
-	host_tools_default+=" tpm2_nvdefine tpm2_nvundefine tpm2_nvwrite" ;;
+	host_tools_default+=" tpm2_nvdefine tpm2_nvundefine tpm2_nvwrite"
+	host_tools_default+=" tpm2_createprimary tpm2_evictcontrol" ;;
 *) host_tools_default= ;;
 esac
 host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}

@@ -858,6 +858,33 @@ static const char *secret_desc(uint32_t kind)
 	return "not said by this module";
 }
 
+/* The monitor's TPM NV counter, or why there is none. */
+static void print_nv_counter(void)
+{
+	struct tv_nv_counter_info nv;
+	int rc = tv_nv_counter(&nv);
+
+	if (rc) {
+		printf("NV counter        unknown: %s\n", strerror(-rc));
+		return;
+	}
+	switch (nv.state) {
+	case TV_NV_STATE_OPEN:
+		printf("NV counter        %llu (TPM NV, read in the monitor's own session)\n",
+		       (unsigned long long)nv.value);
+		break;
+	case TV_NV_STATE_PENDING:
+		printf("NV counter        not opened\n");
+		break;
+	case TV_NV_STATE_FAILED:
+		printf("NV counter        failed (%d): no rollback counter survives a reboot (dmesg)\n",
+		       nv.error);
+		break;
+	default:
+		printf("NV counter        none: only a secret the TPM keeps has one\n");
+	}
+}
+
 static int cmd_identity(int argc, char **argv)
 {
 	struct tv_identity_info id;
@@ -882,6 +909,7 @@ static int cmd_identity(int argc, char **argv)
 	else
 		printf("evidence          none: the monitor was loaded without a TPM 2.0\n");
 	printf("key lifetime      %s\n", secret_desc(id.secret));
+	print_nv_counter();
 	printf("measurement       ");
 	print_hex(id.measurement, sizeof(id.measurement));
 	printf("key name          ");

@@ -36,9 +36,6 @@ static inline u32 get_be32(const u8 *p)
 	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
 }
 
-/* DRBG output for the µTPM itself (nonces, master secret). */
-int utpm_root_random(struct utpm_root *r, void *out, size_t len);
-
 #define UTPM_ALL_PCRS_MASK ((u32)((1ull << UTPM_NUM_PCRS) - 1))
 
 #endif

@@ -15,6 +15,8 @@ static const u8 idkey_info[] = "TrustVisor uTPM identity key v1";
  * attestation key, so that verifiers can load it as one and its name is
  * computed as a TPM would.
  */
+static const u8 derive_salt[] = "TrustVisor uTPM derived key v1";
+
 static void marshal_tpmt_public(const u8 pub[P256_PUBKEY_SIZE], u8 out[88])
 {
 	u8 *p = out;
@@ -108,6 +110,19 @@ int utpm_root_public_area(const struct utpm_root *r, u8 *out, size_t cap, size_t
 	marshal_tpmt_public(r->id_pub, out + 2);
 	*len = UTPM_PUBLIC_AREA_SIZE;
 	return TV_OK;
+}
+
+int utpm_root_derive(const struct utpm_root *r, const char *label, u8 *out, size_t len)
+{
+	size_t n = 0;
+
+	if (!r || !r->ready || !label || !out || !len || len > 64)
+		return TV_EINVAL;
+	while (label[n])
+		n++;
+	/* A salt of its own: no label can give the identity key's or a blob key's input. */
+	return hkdf_sha256(derive_salt, sizeof(derive_salt) - 1, r->master, UTPM_MASTER_SIZE,
+			   label, n, out, len);
 }
 
 void utpm_root_set_clock(struct utpm_root *r, u64 ms)

@@ -102,6 +102,14 @@ void utpm_root_wipe(struct utpm_root *r);
 int utpm_root_pubkey(const struct utpm_root *r, u8 pub[P256_PUBKEY_SIZE]);
 /* The identity key as a marshalled TPM2B_PUBLIC (restricted ECDSA signing key). */
 int utpm_root_public_area(const struct utpm_root *r, u8 *out, size_t cap, size_t *len);
+/* DRBG output for the µTPM and the monitor itself (nonces, master secret). */
+int utpm_root_random(struct utpm_root *r, void *out, size_t len);
+/*
+ * A key of the monitor's own derived from the master secret, one per label
+ * (so it lives as long as the master does): HKDF-SHA256 with a salt no other
+ * derivation uses.  len <= 64.
+ */
+int utpm_root_derive(const struct utpm_root *r, const char *label, u8 *out, size_t len);
 /* Clock reported in quotes; never goes backwards (earlier values are ignored). */
 void utpm_root_set_clock(struct utpm_root *r, u64 ms);
 

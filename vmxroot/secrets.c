@@ -38,12 +38,18 @@ int secrets_create(void)
 {
 	u8 entropy[UTPM_MIN_ENTROPY];
 	const u8 *master = NULL;
+	u32 kind;
 	int ret;
 
 	ret = hw_entropy(entropy, sizeof(entropy));
 	/* Read once: Linux wrote it before it could no longer see this page. */
-	if (READ_ONCE(secret_handoff.kind) == TV_HANDOFF_MASTER)
+	kind = READ_ONCE(secret_handoff.kind);
+	if (kind & TV_HANDOFF_MASTER)
 		master = secret_handoff.master;
+	/* A counter only for a kept secret: an ephemeral one dies with the monitor. */
+	if ((kind & TV_HANDOFF_MASTER) && (kind & TV_HANDOFF_SALT_KEY))
+		tpm_take_salt_key(secret_handoff.salt_handle, secret_handoff.salt_x,
+				  secret_handoff.salt_y);
 	if (!ret)
 		ret = utpm_root_init(&root, master, entropy, sizeof(entropy));
 	secure_wipe(entropy, sizeof(entropy));
@@ -59,6 +65,7 @@ int secrets_create(void)
 void secrets_wipe(void)
 {
 	utpm_root_wipe(&root);
+	tpm_wipe();
 	secure_wipe(&secret_handoff, sizeof(secret_handoff));	/* if never taken */
 	pal_wipe_all();
 }
@@ -82,6 +89,7 @@ long secrets_identity(u64 gpa)
 	if (!ret)
 		memcpy(id.name, root.id_name, sizeof(id.name));
 	secrets_root_unlock();
+	tpm_nv_report(&id.nv_state, &id.nv_error, &id.nv_value);
 	if (ret)
 		return TV_E_STATE;
 	id.public_area_len = (u32)len;

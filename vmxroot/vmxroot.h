@@ -208,6 +208,12 @@ long secrets_identity(u64 gpa);
 void secrets_wipe(void);
 void secrets_locate(u64 *master_pa, u64 *idkey_pa, bool *present);
 
+/* tpm.c */
+void tpm_take_salt_key(u32 handle, const u8 x[32], const u8 y[32]);
+void tpm_nv_report(u32 *state, s32 *error, u64 *value);
+long tpm_hypercall(u64 gpa);
+void tpm_wipe(void);
+
 /* apic.c */
 void apic_send_nmi(u32 apic_id);
 u32 apic_id_self(void);

@@ -80,11 +80,20 @@ struct tv_image_header {
  * once one has); taken and wiped when the secrets are created.  kind 0: none,
  * the monitor draws its own.
  */
-#define TV_HANDOFF_MASTER	1
+/*
+ * The monitor's TPM NV counter (vmxroot/tpm.c): its auth is derived from
+ * the kept master secret, so a new master secret makes it useless and the
+ * module undefines it (kmod/secret.c) for the monitor to define anew.
+ */
+#define TV_NV_COUNTER_INDEX	0x01805656
+#define TV_HANDOFF_MASTER	(1U << 0)	/* master is the kept secret */
+#define TV_HANDOFF_SALT_KEY	(1U << 1)	/* salt_* name the TPM key for the NV counter */
 struct tv_secret_handoff {
-	__u32 kind;		/* 0 or TV_HANDOFF_MASTER */
-	__u32 pad;
+	__u32 kind;		/* TV_HANDOFF_*: 0, the monitor draws its own */
+	__u32 salt_handle;	/* a persistent ECC P-256 decryption key in the TPM */
 	__u8 master[32];
+	__u8 salt_x[32];	/* its public point, read while the kernel was trusted */
+	__u8 salt_y[32];
 };
 
 /*
@@ -172,6 +181,7 @@ struct tv_shared_page {
 #define TV_HC_GET_CPU_STATS	0x7456002	/* RBX = cpu, RCX = guest-physical buffer, RDX = size */
 #define TV_HC_ACTIVATE		0x7456004	/* every owned CPU is inside: create the secrets */
 #define TV_HC_IDENTITY		0x7456005	/* RBX = guest-physical struct tv_hc_identity */
+#define TV_HC_TPM		0x7456006	/* RBX = guest-physical struct tv_hc_tpm */
 /* Test build only (make test-module): scaffolding for the in-VM suites. */
 #define TV_HC_READ_CANARY	0x7456003	/* RBX <- canary word */
 #define TV_HC_TEST_SECRETS	0x7456100	/* RBX, RCX <- physical addresses of the master
@@ -210,6 +220,36 @@ struct tv_hc_identity {
 	__u8 pad;
 	__u32 public_area_len;	/* out */
 	__u8 public_area[96];	/* out: TPM2B_PUBLIC */
+	__u32 nv_state;		/* out: TV_NV_* */
+	__s32 nv_error;		/* out, TV_NV_FAILED: the job's error (see struct tv_hc_tpm) */
+	__u64 nv_value;		/* out, TV_NV_OPEN: the NV counter's value */
+};
+#define TV_NV_NONE	0	/* no NV counter: no kept secret or no TPM */
+#define TV_NV_PENDING	1	/* there is one, not opened yet (or being opened) */
+#define TV_NV_OPEN	2	/* opened: nv_value read through the monitor's session */
+#define TV_NV_FAILED	3	/* the job failed (nv_error): no value can be trusted */
+
+/*
+ * TV_HC_TPM: the monitor's own TPM commands, which Linux only carries
+ * (vmxroot/tpm.c).  op OPEN starts the job that opens the NV counter and
+ * returns its first command; op STEP takes the TPM's response to the last
+ * one (len bytes of buf; 0 if it could not be sent) and returns the next.
+ * status: TV_TPM_SEND (send len bytes of buf, then STEP), TV_TPM_DONE
+ * (value is the counter's), or the job's error: negative, lib/base.h's
+ * enum tv_err; positive, the response code of a TPM that refused.
+ */
+#define TV_TPM_OP_OPEN	1
+#define TV_TPM_OP_STEP	2
+#define TV_TPM_SEND	1000000
+#define TV_TPM_DONE	1000001
+#define TV_TPM_BUF	1024
+struct tv_hc_tpm {
+	__u32 op;		/* in: TV_TPM_OP_* */
+	__u32 len;		/* in: response bytes in buf; out: command bytes */
+	__s32 status;		/* out */
+	__u32 pad;
+	__u64 value;		/* out, TV_TPM_DONE */
+	__u8 buf[TV_TPM_BUF];
 };
 
 /* Every field but handle, pcr_mask, nonce_len and nonce is written by the monitor. */

@@ -147,6 +147,10 @@ struct tv_identity {
 	/* Appended with the launch evidence. */
 	__u32 evidence_pcr;	/* out, TV_IDENTITY_F_TPM: the TPM PCR holding it */
 	__u32 secret;		/* out: TV_IDENTITY_SECRET_*: the master secret's kind */
+	/* Appended with the NV counter (docs/architecture.md, "The hardware TPM"). */
+	__u32 nv_counter_state;	/* out: TV_IDENTITY_NV_* */
+	__s32 nv_counter_error;	/* out, TV_IDENTITY_NV_FAILED: why (dmesg says more) */
+	__u64 nv_counter;	/* out, TV_IDENTITY_NV_OPEN: its value, as the monitor read it */
 };
 #define TV_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
 #define TV_IDENTITY_F_EPHEMERAL	(1U << 0)	/* master secret new at this load, not kept */
@@ -158,6 +162,11 @@ struct tv_identity {
 #define TV_IDENTITY_SECRET_CREATED	2	/* new at this launch, and now kept */
 #define TV_IDENTITY_SECRET_MIGRATED	3	/* kept for this monitor by an earlier version */
 #define TV_IDENTITY_SECRET_EPHEMERAL	4	/* new at this launch, dies with the monitor */
+/* tv_identity.nv_counter_state: the TPM NV counter the monitor drives itself. */
+#define TV_IDENTITY_NV_NONE	0	/* none: the secret is ephemeral, or no TPM */
+#define TV_IDENTITY_NV_PENDING	1	/* not opened (yet) */
+#define TV_IDENTITY_NV_OPEN	2	/* opened: nv_counter is its value */
+#define TV_IDENTITY_NV_FAILED	3	/* opening it failed: no value can be trusted */
 /*
  * TV_IOC_PAL_QUOTE: a quote of a loaded PAL's µTPM PCRs over the caller's
  * nonce, signed by the identity key: a TPMS_ATTEST and its TPMT_SIGNATURE,

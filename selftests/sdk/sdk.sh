@@ -74,7 +74,7 @@ ok "$([ "$(readlink "$prefix/lib/libtrustvisor.so")" = libtrustvisor.so.0 ] &&
 	"libtrustvisor.so -> .so.0 -> $so, soname $soname"
 exports=$(nm -D --defined-only "$prefix/lib/$so" |
 	awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort | tr '\n' ' ')
-want="tv_fault_name tv_identity tv_pal_call tv_pal_fault tv_pal_image_reason tv_pal_img_strerror "
+want="tv_fault_name tv_identity tv_nv_counter tv_pal_call tv_pal_fault tv_pal_image_reason tv_pal_img_strerror "
 want+="tv_pal_load tv_pal_load_file tv_pal_measurement tv_pal_quote tv_pal_unload tv_strerror "
 ok "$([ "$exports" = "$want" ]; echo $?)" "the .so exports exactly the API ($exports)"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig

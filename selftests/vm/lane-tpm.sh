@@ -10,4 +10,5 @@ run $S/tpm-smoke.sh
 run $S/evidence.sh
 run $S/attest.sh
 run $S/sealed.sh
+run $S/nvcounter.sh
 exit $suite_failed

@@ -252,19 +252,29 @@ void tv_pal_unload(struct tv_pal *pal)
 #define TV_FILLED(arg, field) \
 	((arg).size >= offsetof(typeof(arg), field) + sizeof((arg).field))
 
-int tv_identity(struct tv_identity_info *id)
+/* IDENTITY, through a file of /dev/trustvisor opened and closed. */
+static int identity_ioctl(struct tv_identity *arg)
 {
-	struct tv_identity arg = { .size = sizeof(arg) };
 	int fd, err = 0;
 
-	if (!id)
-		return -EINVAL;
+	*arg = (struct tv_identity){ .size = sizeof(*arg) };
 	fd = open(TV_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, TV_IOC_IDENTITY, &arg))
+	if (ioctl(fd, TV_IOC_IDENTITY, arg))
 		err = -errno;
 	close(fd);
+	return err;
+}
+
+int tv_identity(struct tv_identity_info *id)
+{
+	struct tv_identity arg;
+	int err;
+
+	if (!id)
+		return -EINVAL;
+	err = identity_ioctl(&arg);
 	if (err)
 		return err;
 	/*
@@ -291,6 +301,30 @@ int tv_identity(struct tv_identity_info *id)
 	memcpy(id->measurement, arg.measurement, sizeof(id->measurement));
 	/* For people only: cut at the end rather than refuse it. */
 	memcpy(id->launch_desc, arg.launch_desc, sizeof(id->launch_desc) - 1);
+	return 0;
+}
+
+_Static_assert(TV_NV_STATE_NONE == TV_IDENTITY_NV_NONE && TV_NV_STATE_PENDING == TV_IDENTITY_NV_PENDING &&
+	       TV_NV_STATE_OPEN == TV_IDENTITY_NV_OPEN && TV_NV_STATE_FAILED == TV_IDENTITY_NV_FAILED,
+	       "the NV states are the ABI's");
+
+int tv_nv_counter(struct tv_nv_counter_info *nv)
+{
+	struct tv_identity arg;
+	int err;
+
+	if (!nv)
+		return -EINVAL;
+	err = identity_ioctl(&arg);
+	if (err)
+		return err;
+	if (!TV_FILLED(arg, nv_counter) || arg.nv_counter_state > TV_IDENTITY_NV_FAILED)
+		return -EPROTO;
+	*nv = (struct tv_nv_counter_info){
+		.state = arg.nv_counter_state,
+		.error = arg.nv_counter_state == TV_IDENTITY_NV_FAILED ? arg.nv_counter_error : 0,
+		.value = arg.nv_counter_state == TV_IDENTITY_NV_OPEN ? arg.nv_counter : 0,
+	};
 	return 0;
 }
 
