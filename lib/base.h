@@ -38,6 +38,7 @@ enum tv_err {
 	TV_ENOSPC = -9,		/* fixed table full */
 	TV_ENOENT = -10,	/* no such object */
 	TV_EPERM = -11,		/* operation not allowed */
+	TV_ENODATA = -12,	/* not known yet (the µTPM's counters before a restore) */
 };
 
 #define TV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

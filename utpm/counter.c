@@ -10,6 +10,8 @@
  * incremented: loading PALs that use no counters fills nothing.
  */
 #include "utpm/internal.h"
+#include "lib/aead.h"
+#include "lib/ct.h"
 
 static struct utpm_counter_set *find_set(const struct utpm_root *r, const struct utpm *u)
 {
@@ -73,6 +75,8 @@ static int lookup(const struct utpm_root *r, const struct utpm *u, u32 id,
 		return TV_EINVAL;
 	if (id >= UTPM_COUNTERS_PER_PAL)
 		return TV_EINVAL;
+	if (r->counters_unknown)
+		return TV_ENODATA;
 	*set = find_set(r, u);
 	return *set && (*set)->users ? TV_OK : TV_ENOENT;
 }
@@ -101,4 +105,159 @@ int utpm_counter_increment(struct utpm_root *r, const struct utpm *u, u32 id,
 		return TV_ERANGE;
 	*value = ++s->value[id];
 	return TV_OK;
+}
+
+/* --- the table persisted --- */
+
+static const u8 table_magic[4] = { 'T', 'V', 'C', 'T' };
+#define TABLE_VERSION 1
+#define TABLE_LABEL "tv counter table"
+
+void utpm_counters_forget(struct utpm_root *r)
+{
+	if (r)
+		r->counters_unknown = true;
+}
+
+bool utpm_counters_known(const struct utpm_root *r)
+{
+	return r && r->ready && !r->counters_unknown;
+}
+
+static int table_key(const struct utpm_root *r, u8 key[AEAD_KEY_SIZE])
+{
+	return utpm_root_derive(r, TABLE_LABEL, key, AEAD_KEY_SIZE);
+}
+
+int utpm_counters_seal(struct utpm_root *r, u64 v, u8 *blob, size_t cap, size_t *len)
+{
+	u8 key[AEAD_KEY_SIZE];
+	u32 n = 0;
+	u8 *p;
+	int ret;
+
+	if (!r || !r->ready || !blob || !len)
+		return TV_EINVAL;
+	if (r->counters_unknown)
+		return TV_ENODATA;	/* sealing zeros would forget the real values */
+	for (unsigned int i = 0; i < UTPM_COUNTER_SETS; i++)
+		n += r->counter_sets[i].used && !all_zero(&r->counter_sets[i]);
+	if (n > UTPM_TABLE_MAX_SETS)
+		return TV_ENOSPC;
+	if (cap < UTPM_TABLE_HDR + n * UTPM_TABLE_SET + AEAD_TAG_SIZE)
+		return TV_ERANGE;
+	memcpy(blob, table_magic, 4);
+	put_be32(blob + 4, TABLE_VERSION);
+	put_be64(blob + 8, v);
+	put_be32(blob + 16, n);
+	ret = utpm_root_random(r, blob + 20, AEAD_NONCE_SIZE);
+	if (ret)
+		return ret;
+	p = blob + UTPM_TABLE_HDR;
+	for (unsigned int i = 0; i < UTPM_COUNTER_SETS; i++) {
+		const struct utpm_counter_set *s = &r->counter_sets[i];
+
+		if (!s->used || all_zero(s))
+			continue;
+		memcpy(p, s->owner, UTPM_MEAS_SIZE);
+		for (unsigned int c = 0; c < UTPM_COUNTERS_PER_PAL; c++)
+			put_be64(p + UTPM_MEAS_SIZE + 8 * c, s->value[c]);
+		p += UTPM_TABLE_SET;
+	}
+	ret = table_key(r, key);
+	if (!ret)
+		ret = aead_seal(key, blob + 20, blob, UTPM_TABLE_HDR, blob + UTPM_TABLE_HDR,
+				n * UTPM_TABLE_SET, blob + UTPM_TABLE_HDR, p);
+	secure_wipe(key, sizeof(key));
+	if (ret)
+		return ret;
+	*len = UTPM_TABLE_HDR + n * UTPM_TABLE_SET + AEAD_TAG_SIZE;
+	return TV_OK;
+}
+
+static struct utpm_counter_set *set_of_owner(struct utpm_root *r, const u8 *owner)
+{
+	for (unsigned int i = 0; i < UTPM_COUNTER_SETS; i++) {
+		struct utpm_counter_set *s = &r->counter_sets[i];
+
+		if (s->used && !memcmp(s->owner, owner, UTPM_MEAS_SIZE))
+			return s;
+	}
+	return NULL;
+}
+
+/* Where a restored set goes: its owner's set, or a free one (counted before). */
+static struct utpm_counter_set *restore_slot(struct utpm_root *r, const u8 *owner)
+{
+	struct utpm_counter_set *s = set_of_owner(r, owner);
+
+	for (unsigned int i = 0; !s && i < UTPM_COUNTER_SETS; i++) {
+		if (!r->counter_sets[i].used) {
+			s = &r->counter_sets[i];
+			memset(s, 0, sizeof(*s));
+			memcpy(s->owner, owner, UTPM_MEAS_SIZE);
+			s->used = true;
+		}
+	}
+	return s;
+}
+
+int utpm_counters_restore(struct utpm_root *r, u64 v, const u8 *blob, size_t len)
+{
+	static u8 plain[UTPM_TABLE_MAX_SETS * UTPM_TABLE_SET];
+	u8 key[AEAD_KEY_SIZE];
+	u32 n, free = 0, needed = 0;
+	int ret;
+
+	if (!r || !r->ready || !blob)
+		return TV_EINVAL;
+	if (!r->counters_unknown)
+		return TV_EPERM;	/* the values in memory are newer than any stored */
+	if (len < UTPM_TABLE_HDR + AEAD_TAG_SIZE || memcmp(blob, table_magic, 4))
+		return TV_EINVAL;
+	if (get_be32(blob + 4) != TABLE_VERSION)
+		return TV_EVERSION;
+	n = get_be32(blob + 16);
+	if (n > UTPM_TABLE_MAX_SETS || len != UTPM_TABLE_HDR + n * UTPM_TABLE_SET + AEAD_TAG_SIZE)
+		return TV_EINVAL;
+	ret = table_key(r, key);
+	if (!ret)
+		ret = aead_open(key, blob + 20, blob, UTPM_TABLE_HDR, blob + UTPM_TABLE_HDR,
+				n * UTPM_TABLE_SET, blob + len - AEAD_TAG_SIZE, plain);
+	secure_wipe(key, sizeof(key));
+	if (ret)
+		return ret == TV_EAUTH ? TV_EAUTH : ret;
+	/* Authentic, so this monitor sealed it; a table of another NV value is a rollback. */
+	if (get_be64(blob + 8) != v) {
+		ret = TV_EPOLICY;
+		goto out;
+	}
+	/* Room for every set, and no owner twice, before anything changes. */
+	for (unsigned int i = 0; i < UTPM_COUNTER_SETS; i++)
+		free += !r->counter_sets[i].used;
+	for (u32 j = 0; j < n; j++) {
+		const u8 *owner = plain + j * UTPM_TABLE_SET;
+
+		for (u32 k = 0; k < j; k++)
+			if (!memcmp(owner, plain + k * UTPM_TABLE_SET, UTPM_MEAS_SIZE)) {
+				ret = TV_EINVAL;
+				goto out;
+			}
+		needed += !set_of_owner(r, owner);
+	}
+	if (needed > free) {
+		ret = TV_ENOSPC;
+		goto out;
+	}
+	for (u32 j = 0; j < n; j++) {
+		const u8 *e = plain + j * UTPM_TABLE_SET;
+		struct utpm_counter_set *s = restore_slot(r, e);
+
+		for (unsigned int c = 0; c < UTPM_COUNTERS_PER_PAL; c++)
+			s->value[c] = get_be64(e + UTPM_MEAS_SIZE + 8 * c);
+	}
+	r->counters_unknown = false;
+out:
+	secure_wipe(plain, sizeof(plain));
+	return ret;
 }

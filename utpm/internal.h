@@ -26,6 +26,13 @@ static inline void put_be64(u8 *p, u64 v)
 	put_be32(p + 4, (u32)v);
 }
 
+static inline u32 get_be32(const u8 *p);
+
+static inline u64 get_be64(const u8 *p)
+{
+	return (u64)get_be32(p) << 32 | get_be32(p + 4);
+}
+
 static inline u16 get_be16(const u8 *p)
 {
 	return (u16)(p[0] << 8 | p[1]);

@@ -79,6 +79,7 @@ struct utpm_root {
 	struct hmac_drbg drbg;
 	u64 clock_ms;
 	struct utpm_counter_set counter_sets[UTPM_COUNTER_SETS];
+	bool counters_unknown;	/* until a table is restored: reads give TV_ENODATA */
 	bool ready;
 };
 
@@ -182,5 +183,26 @@ int utpm_counter_read(const struct utpm_root *r, const struct utpm *u, u32 id,
 /* TV_ERANGE (and no change) once the counter is at its maximum. */
 int utpm_counter_increment(struct utpm_root *r, const struct utpm *u, u32 id,
 			   u64 *value);
+
+/*
+ * The counter table persisted (docs/architecture.md, "Persisted counters"):
+ * every set with a counter above zero, sealed under a key derived from the
+ * master secret and bound to v, the TPM NV counter's value it belongs to.
+ * At most UTPM_TABLE_MAX_SETS such sets (more: TV_ENOSPC).
+ *
+ * A root whose table must come from storage starts with the counters
+ * unknown (utpm_counters_forget): reads and increments give TV_ENODATA
+ * until utpm_counters_restore takes a table sealed at exactly v; it then
+ * replaces every value, and sets absent from it are zero.  Nothing changes
+ * on any failure.
+ */
+#define UTPM_TABLE_HDR 32
+#define UTPM_TABLE_SET (UTPM_MEAS_SIZE + 8 * UTPM_COUNTERS_PER_PAL)
+#define UTPM_TABLE_MAX_SETS 40
+#define UTPM_TABLE_MAX (UTPM_TABLE_HDR + UTPM_TABLE_MAX_SETS * UTPM_TABLE_SET + 16)
+void utpm_counters_forget(struct utpm_root *r);
+bool utpm_counters_known(const struct utpm_root *r);
+int utpm_counters_seal(struct utpm_root *r, u64 v, u8 *blob, size_t cap, size_t *len);
+int utpm_counters_restore(struct utpm_root *r, u64 v, const u8 *blob, size_t len);
 
 #endif

@@ -10,7 +10,7 @@
 #include "selftests/tap.h"
 #include "selftests/utpm/common.h"
 
-#define PLAN 73
+#define PLAN 82
 
 static struct utpm_root root, root2;
 static struct utpm pal_a, pal_b, pal_c;
@@ -630,6 +630,99 @@ static void test_counters(void)
 	tap_ok(ok, "counter: increment at the maximum -> TV_ERANGE, value kept");
 }
 
+/* The counter table persisted: sealed at one NV value, restored only at it. */
+static void test_counter_table(void)
+{
+	static struct utpm_root a, b, other;
+	static u8 blob[UTPM_TABLE_MAX], bad[UTPM_TABLE_MAX];
+	struct utpm p, q, many[UTPM_TABLE_MAX_SETS + 1];
+	u8 master[32], other_master[32], ent[UTPM_MIN_ENTROPY];
+	size_t len = 0, n;
+	unsigned int i, refused = 0, still_unknown = 0;
+	u64 v = 0, w = 9;
+	int ok, ret;
+
+	memset(master, 0x5a, sizeof(master));
+	memset(other_master, 0xa5, sizeof(other_master));
+	for (i = 0; i < sizeof(ent); i++)
+		ent[i] = (u8)(i * 7 + 1);
+	ok = !utpm_root_init(&a, master, ent, sizeof(ent)) &&
+	     !utpm_root_init(&b, master, ent, sizeof(ent)) &&
+	     !utpm_root_init(&other, other_master, ent, sizeof(ent));
+	utpm_init(&p, meas_a);
+	utpm_init(&q, meas_b);
+	ok &= !utpm_counters_attach(&a, &p) && !utpm_counters_attach(&a, &q);
+	for (i = 0; i < 3; i++)
+		ok &= !utpm_counter_increment(&a, &p, 0, &v);
+	ok &= !utpm_counter_increment(&a, &p, 5, &v);
+	ret = utpm_counters_seal(&a, 7, blob, sizeof(blob), &len);
+	tap_ok(ok && !ret && len == UTPM_TABLE_HDR + UTPM_TABLE_SET + 16,
+	       "table: the one set with counters moved sealed at NV value 7 (%zu bytes; "
+	       "the untouched set is not in it)", len);
+
+	utpm_counters_forget(&b);
+	ok = !utpm_counters_attach(&b, &p);
+	ok &= utpm_counter_read(&b, &p, 0, &w) == TV_ENODATA && w == 9 &&
+	      utpm_counter_increment(&b, &p, 0, &w) == TV_ENODATA && w == 9 &&
+	      utpm_counters_seal(&b, 7, bad, sizeof(bad), &n) == TV_ENODATA &&
+	      !utpm_counters_known(&b);
+	tap_ok(ok, "table: a root whose counters are unknown refuses reads, increments "
+	       "and sealing (TV_ENODATA)");
+	ok = utpm_counters_restore(&b, 6, blob, len) == TV_EPOLICY &&
+	     utpm_counters_restore(&b, 8, blob, len) == TV_EPOLICY && !utpm_counters_known(&b);
+	tap_ok(ok, "table: sealed at 7, refused at NV values 6 and 8 (a rollback), "
+	       "still unknown");
+	utpm_counters_forget(&other);
+	ret = utpm_counters_restore(&other, 7, blob, len);
+	tap_ok(ret == TV_EAUTH, "table: another master secret's monitor: TV_EAUTH (%d)", ret);
+
+	for (i = 0; i < len; i++) {
+		memcpy(bad, blob, len);
+		bad[i] ^= 0x01;
+		refused += utpm_counters_restore(&b, 7, bad, len) != TV_OK;
+		still_unknown += !utpm_counters_known(&b);
+	}
+	for (n = 0; n < len; n++)
+		refused += utpm_counters_restore(&b, 7, blob, n) != TV_OK;
+	tap_ok(refused == 2 * len && still_unknown == len,
+	       "table: each of its %zu bytes flipped, and each truncation: refused, "
+	       "nothing restored", len);
+
+	ret = utpm_counters_restore(&b, 7, blob, len);
+	ok = !ret && utpm_counters_known(&b) && !utpm_counter_read(&b, &p, 0, &w) && w == 3 &&
+	     !utpm_counter_read(&b, &p, 5, &w) && w == 1 && !utpm_counter_read(&b, &p, 1, &w) &&
+	     w == 0;
+	/* q was not loaded on b: its set comes with its first PAL. */
+	ok &= !utpm_counters_attach(&b, &q) && !utpm_counter_read(&b, &q, 0, &w) && w == 0;
+	tap_ok(ok, "table: restored at 7: counters 0 and 5 read 3 and 1, the rest 0 (%d)",
+	       ret);
+	ok = utpm_counters_restore(&b, 7, blob, len) == TV_EPERM &&
+	     !utpm_counter_increment(&b, &p, 0, &w) && w == 4;
+	tap_ok(ok, "table: once known, a restore is refused (TV_EPERM): memory is newer");
+
+	/* A PAL loaded before the restore keeps its set; one restored later attaches to it. */
+	utpm_counters_forget(&other);
+	ok = !utpm_root_init(&other, master, ent, sizeof(ent));
+	utpm_counters_forget(&other);
+	ok &= !utpm_counters_restore(&other, 7, blob, len) && !utpm_counters_attach(&other, &p) &&
+	      !utpm_counter_read(&other, &p, 0, &w) && w == 3;
+	tap_ok(ok, "table: restored before any PAL loads, the PAL finds its values at load");
+
+	for (i = 0; i <= UTPM_TABLE_MAX_SETS; i++) {
+		u8 m[32] = { 0x77, (u8)i };
+
+		utpm_init(&many[i], m);
+		utpm_counters_attach(&a, &many[i]);
+		utpm_counter_increment(&a, &many[i], 0, &v);
+	}
+	ret = utpm_counters_seal(&a, 8, bad, sizeof(bad), &n);
+	tap_ok(ret == TV_ENOSPC, "table: more than %d sets with counters: TV_ENOSPC (%d)",
+	       UTPM_TABLE_MAX_SETS, ret);
+	utpm_root_wipe(&a);
+	utpm_root_wipe(&b);
+	utpm_root_wipe(&other);
+}
+
 int main(void)
 {
 	tap_plan(PLAN);
@@ -640,6 +733,7 @@ int main(void)
 	test_quote();
 	test_random();
 	test_counters();
+	test_counter_table();
 	if (tap_n != PLAN) {
 		tap_diag("ran %d test points, plan says %d", tap_n, PLAN);
 		return KSFT_FAIL;
