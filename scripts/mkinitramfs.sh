@@ -62,7 +62,10 @@ esac
 host_tools=${TV_VM_HOST_TOOLS-$host_tools_default}
 host_path() {	# host_path NAME: the program's or the library's path, or nothing
 	case $1 in
-	*.so*) PATH=$PATH:/sbin:/usr/sbin ldconfig -p | awk -v n="$1" '$1 == n && /x86-64/ { print $NF; exit }' ;;
+	# awk reads to the end: an early exit would SIGPIPE ldconfig, and
+	# pipefail (141) would end the script at random, under load.
+	*.so*) PATH=$PATH:/sbin:/usr/sbin ldconfig -p |
+		awk -v n="$1" '$1 == n && /x86-64/ && !done { print $NF; done = 1 }' ;;
 	*) command -v "$1" || true ;;
 	esac
 }
