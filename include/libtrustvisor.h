@@ -133,14 +133,31 @@ int tv_identity(struct tv_identity_info *id);
 #define TV_NV_STATE_PENDING	1	/* not opened (yet) */
 #define TV_NV_STATE_OPEN	2	/* opened: value is the counter's */
 #define TV_NV_STATE_FAILED	3	/* opening it failed (error): no value to trust */
+#define TV_NV_COUNTERS_MEMORY	0	/* the µTPM's counters: in memory only */
+#define TV_NV_COUNTERS_UNKNOWN	1	/* to be restored from the file: ENODATA until then */
+#define TV_NV_COUNTERS_KNOWN	2	/* restored or new: a PAL's commit makes them durable */
 struct tv_nv_counter_info {
 	uint32_t state;			/* TV_NV_STATE_* */
 	int32_t error;			/* with FAILED: the monitor's reason (dmesg says more) */
 	uint64_t value;			/* with OPEN */
+	uint32_t counters;		/* TV_NV_COUNTERS_* */
 };
 
 /* Fills *nv; -EPROTO from a module that does not report one. */
 int tv_nv_counter(struct tv_nv_counter_info *nv);
+
+/*
+ * The µTPM's counter table in a file (NULL: $TV_COUNTERS_FILE, else
+ * /var/lib/trustvisor/counters), for counters that survive reboots.
+ * libtrustvisor does this itself: tv_pal_load restores the table when the
+ * monitor needs it and writes it when the file lacks it, and a PAL's
+ * tv_counter_commit stores it before the TPM counts.  These are for
+ * administrators (tvctl counters).  restore: -EKEYREJECTED sealed at
+ * another NV value (older: a rollback), -EBADMSG not this monitor's,
+ * -EPERM the counters are known already; FILE.prev is tried after FILE.
+ */
+int tv_counters_save(const char *path);
+int tv_counters_restore(const char *path);
 
 #define TV_QUOTE_ATTEST_MAX	192	/* bytes of a TPMS_ATTEST at most */
 #define TV_QUOTE_SIG_MAX	72	/* a TPMT_SIGNATURE (ECDSA P-256, SHA-256) */

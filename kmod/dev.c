@@ -168,6 +168,10 @@ static long tv_ioc_identity(void __user *uarg)
 	id->nv_counter_state = hc->nv_state;
 	id->nv_counter_error = hc->nv_error;
 	id->nv_counter = hc->nv_value;
+	BUILD_BUG_ON(TV_IDENTITY_COUNTERS_MEMORY != TV_COUNTERS_MEMORY ||
+		     TV_IDENTITY_COUNTERS_UNKNOWN != TV_COUNTERS_UNKNOWN ||
+		     TV_IDENTITY_COUNTERS_KNOWN != TV_COUNTERS_KNOWN);
+	id->counters = hc->counters;
 	ret = tv_copy_out(uarg, id, sizeof(*id), usize);
 out:
 	free_page((unsigned long)hc);
@@ -318,6 +322,8 @@ static long tv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return tv_ioc_pal_quote(f->private_data, uarg);
 	case TV_IOC_IDENTITY:
 		return tv_ioc_identity(uarg);
+	case TV_IOC_COUNTERS:
+		return tv_ioc_counters(uarg);
 	case TV_IOC_PAL_UNLOAD:
 		return tv_ioc_pal_unload(f->private_data, uarg);
 	case TV_IOC_STATUS:

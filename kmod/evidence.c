@@ -63,6 +63,7 @@ static const struct file_operations tv_evlog_fops = {
 
 void tv_evidence_free(void)
 {
+	tv_nv_close();
 	securityfs_remove(ev.file);
 	securityfs_remove(ev.dir);
 	ev.file = ev.dir = NULL;
@@ -222,7 +223,8 @@ static int tv_evidence_secret(void)
 	else if (ret && kept)
 		ret = 0;	/* the second extend took */
 	if (!ret && kept)
-		tv_monitor_give_secret(&tv_mon, master, &salt);
+		tv_monitor_give_secret(&tv_mon, master, &salt,
+				       le32_to_cpu(s.kind) == TV_SECRET_CREATED);
 	memzero_explicit(master, sizeof(master));
 	if (!ret) {
 		ev.secret = le32_to_cpu(s.kind);

@@ -354,7 +354,7 @@ out:
  * is launched: after that this memory is no longer Linux's to write.
  */
 void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32],
-			    const struct tv_salt_key *salt)
+			    const struct tv_salt_key *salt, bool fresh)
 {
 	struct tv_secret_handoff *h = m->virt + m->hdr.secret_offset;
 	u32 kind = TV_HANDOFF_MASTER;
@@ -367,6 +367,8 @@ void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32],
 		memcpy(h->salt_y, salt->y, sizeof(h->salt_y));
 		kind |= TV_HANDOFF_SALT_KEY;
 	}
+	if (fresh)
+		kind |= TV_HANDOFF_FRESH;
 	WRITE_ONCE(h->kind, kind);
 }
 

@@ -49,6 +49,7 @@ struct tv_kpal {
 	u32 handle;
 	bool busy;			/* a call is in the monitor or being set up */
 	struct task_struct *suspender;	/* a signal interrupted its call in this thread */
+	bool committing;		/* suspended in tv_counter_commit(): the caller stores */
 	struct page *block;
 	struct page *io;		/* physically contiguous input and output */
 	struct tv_hc_pal_call *req;	/* one page */
@@ -275,7 +276,10 @@ static void tv_kpal_put(struct tv_file *tf, struct tv_kpal *kp)
 	mutex_unlock(&tf->lock);
 }
 
-/* Runs the call until it ends; TV_E_PREEMPTED turns into a resume. */
+/*
+ * Runs the call until it ends; TV_E_PREEMPTED turns into a resume, and
+ * TV_E_COMMIT comes back for the caller (the PAL waits in a commit).
+ */
 static long tv_kpal_run(struct tv_kpal *kp, bool resume, bool *killed)
 {
 	long ret;
@@ -313,7 +317,7 @@ long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg)
 	ret = copy_struct_from_user(&arg, sizeof(arg), uarg, usize);
 	if (ret)
 		return ret;
-	if (arg.flags)
+	if (arg.flags & ~TV_PAL_CALL_F_STORED)
 		return -EINVAL;
 	if (arg.in_len > TV_PAL_IO_MAX || arg.out_len > TV_PAL_IO_MAX)
 		return -E2BIG;
@@ -323,6 +327,16 @@ long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg)
 	in = page_address(kp->io);
 	out = in + TV_PAL_IO_MAX;
 	resume = kp->suspender == current;
+	if ((arg.flags & TV_PAL_CALL_F_STORED) && !kp->committing && !resume) {
+		ret = -EINVAL;		/* no commit waits for a stored table */
+		goto put;
+	}
+	if (kp->committing) {
+		/* Stored: the increment; not stored: the PAL learns its commit failed. */
+		kp->committing = false;
+		if ((arg.flags & TV_PAL_CALL_F_STORED) && tv_nv_commit())
+			pr_info("a PAL's counter commit failed: the PAL is told so\n");
+	}
 	if (!resume) {
 		if (copy_from_user(in, u64_to_user_ptr(arg.in), arg.in_len)) {
 			ret = -EFAULT;
@@ -340,6 +354,17 @@ long tv_ioc_pal_call(struct tv_file *tf, void __user *uarg)
 	ret = tv_kpal_run(kp, resume, &killed);
 	if (ret == -ERESTARTSYS) {
 		kp->suspender = current;	/* the restarted call resumes it */
+		goto put;
+	}
+	if (ret == TV_E_COMMIT) {
+		/* Back to the caller to store the staged table; the same thread resumes. */
+		kp->suspender = current;
+		kp->committing = true;
+		arg.result = TV_PAL_RESULT_COMMIT;
+		arg.status = 0;
+		arg.out_len = 0;
+		arg.size = sizeof(arg);
+		ret = copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))) ? -EFAULT : 0;
 		goto put;
 	}
 	if (killed) {

@@ -40,7 +40,7 @@ struct tv_salt_key {
 	u8 y[32];
 };
 void tv_monitor_give_secret(struct tv_monitor *m, const u8 master[32],
-			    const struct tv_salt_key *salt);
+			    const struct tv_salt_key *salt, bool fresh);
 const char *tv_strerror(int monitor_err);
 int tv_errno(int monitor_err);
 int tv_identity_get(struct tv_hc_identity *id);
@@ -62,6 +62,9 @@ const char *tv_secret_desc(u32 kind, u32 reason);
 
 /* nvcounter.c */
 void tv_nv_open(struct tpm_chip *chip);
+int tv_nv_commit(void);
+void tv_nv_close(void);
+long tv_ioc_counters(void __user *uarg);
 
 /* cpu.c */
 int tv_cpus_launch(void);

@@ -196,6 +196,20 @@ static const char identity_help[] =
 	"  -h, --help     this text\n"
 	"Exit status: 0 shown; 1 no /dev/trustvisor or the ioctl failed; 2 bad usage.\n";
 
+static const char counters_help[] =
+	"usage: tvctl counters save|restore [--file FILE]\n"
+	"The µTPM's counter table, which a monitor whose secret the TPM keeps seals\n"
+	"to its TPM NV counter and Linux stores (libtrustvisor does both by itself:\n"
+	"this is for administrators).  save writes the table as it is now; restore\n"
+	"gives a stored one back, taken only if sealed at the NV counter's value now\n"
+	"(FILE.prev is tried after FILE).  tvctl identity shows the counters' state.\n"
+	"  --file FILE    the table's file (default $TV_COUNTERS_FILE, else\n"
+	"                 /var/lib/trustvisor/counters)\n"
+	"  -h, --help     this text\n"
+	"Exit status: 0 done; 1 the monitor refused it (one line says why: a table of\n"
+	"another NV value is a rollback, or a commit that never completed) or a file\n"
+	"failed; 2 bad usage.\n";
+
 static const char pubkey_help[] =
 	"usage: tvctl pubkey [--out FILE]\n"
 	"Prints the monitor's identity key, the key that signs quotes, as a PEM\n"
@@ -858,11 +872,19 @@ static const char *secret_desc(uint32_t kind)
 	return "not said by this module";
 }
 
-/* The monitor's TPM NV counter, or why there is none. */
+/* The monitor's TPM NV counter, or why there is none; and the µTPM's counters. */
 static void print_nv_counter(void)
 {
+	static const char *const counters[] = {
+		[TV_NV_COUNTERS_MEMORY] = "in memory: they die with the monitor",
+		[TV_NV_COUNTERS_UNKNOWN] = "unknown: to be restored (tvctl counters restore)",
+		[TV_NV_COUNTERS_KNOWN] = "durable once a PAL commits them",
+	};
 	struct tv_nv_counter_info nv;
 	int rc = tv_nv_counter(&nv);
+
+	if (!rc && nv.counters <= TV_NV_COUNTERS_KNOWN)
+		printf("counters          %s\n", counters[nv.counters]);
 
 	if (rc) {
 		printf("NV counter        unknown: %s\n", strerror(-rc));
@@ -964,6 +986,32 @@ static size_t pem_public_key(const uint8_t point[65], char pem[PEM_MAX])
 		pem[n++] = '\n';
 	n += sprintf(pem + n, "-----END PUBLIC KEY-----\n");
 	return n;
+}
+
+static int cmd_counters(int argc, char **argv)
+{
+	struct opt opts[] = { { .name = "--file" } };
+	const char *words[1];
+	bool done, save;
+	int nw, rc;
+
+	rc = parse_args("counters", counters_help, argc, argv, opts, 1, words, 1, &nw, &done);
+	if (done)
+		return rc;
+	if (nw != 1 || (strcmp(words[0], "save") && strcmp(words[0], "restore")))
+		return usage_error("counters", "save or restore?");
+	save = !strcmp(words[0], "save");
+	rc = save ? tv_counters_save(opts[0].val) : tv_counters_restore(opts[0].val);
+	if (rc == -EKEYREJECTED)
+		return fail("counters", "restore: the table is sealed at another NV counter value: "
+			    "an older table (a rollback) or a commit that never completed");
+	if (rc == -EPERM)
+		return fail("counters", "%s: not now (the counters are %s)", words[0],
+			    save ? "not durable here, or a commit is under way" : "known already");
+	if (rc)
+		return fail("counters", "%s: %s", words[0], strerror(-rc));
+	printf("counters %s\n", save ? "saved" : "restored");
+	return 0;
 }
 
 static int cmd_pubkey(int argc, char **argv)
@@ -1481,6 +1529,7 @@ static const struct command commands[] = {
 	{ "inspect", inspect_help, cmd_inspect },
 	{ "run", run_help, cmd_run },
 	{ "identity", identity_help, cmd_identity },
+	{ "counters", counters_help, cmd_counters },
 	{ "pubkey", pubkey_help, cmd_pubkey },
 	{ "quote", quote_help, cmd_quote },
 	{ "eventlog", eventlog_help, cmd_eventlog },

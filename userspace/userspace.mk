@@ -8,16 +8,19 @@ TVCTL := $(USERSPACE_O)/tvctl
 # position-independent objects for both.  lib/pal_image.c comes along for
 # the local image check; libtrustvisor.map keeps it out of the .so's
 # exports.
-LIBTV_VERSION := 0.2.0
+LIBTV_VERSION := 0.3.0
 LIBTV_SONAME := libtrustvisor.so.0
 LIBTV_O := $(USERSPACE_O)/lib
 LIBTV_A := $(LIBTV_O)/libtrustvisor.a
 LIBTV_SO := $(LIBTV_O)/libtrustvisor.so.$(LIBTV_VERSION)
-LIBTV_OBJS := $(LIBTV_O)/libtrustvisor.o $(LIBTV_O)/pal_image.o
+LIBTV_OBJS := $(LIBTV_O)/libtrustvisor.o $(LIBTV_O)/counters.o $(LIBTV_O)/pal_image.o
 LIBTV_DEPS := include/libtrustvisor.h include/uapi/trustvisor.h include/trustvisor/pal_abi.h \
 	lib/pal_image.h lib/base.h userspace/userspace.mk
 
 $(LIBTV_O)/libtrustvisor.o: userspace/lib/libtrustvisor.c $(LIBTV_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -fPIC -c $< -o $@
+$(LIBTV_O)/counters.o: userspace/lib/counters.c userspace/lib/counters.h $(LIBTV_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -fPIC -c $< -o $@
 $(LIBTV_O)/pal_image.o: lib/pal_image.c $(LIBTV_DEPS)
@@ -144,8 +147,9 @@ TVCTL_FAKE := $(USERSPACE_TEST_O)/tvctl-fake
 LIBTV_TEST := $(USERSPACE_TEST_O)/test_libtrustvisor
 FAKE_DEV_LDFLAGS := -Wl,--wrap=open,--wrap=close,--wrap=ioctl
 FAKE_DEV_DEPS := selftests/userspace/fake_dev.c selftests/userspace/fake_dev.h \
-	$(LIBTV_O)/libtrustvisor.o $(UTPM_DEPS) $(LIB_HOST_OBJS)
+	$(LIBTV_O)/libtrustvisor.o $(LIBTV_O)/counters.o $(UTPM_DEPS) $(LIB_HOST_OBJS)
 FAKE_DEV_LINK := selftests/userspace/fake_dev.c $(UTPM_SRCS) $(LIBTV_O)/libtrustvisor.o \
+	$(LIBTV_O)/counters.o \
 	$(LIB_HOST_OBJS)
 
 $(TVCTL_FAKE): $(TVCTL_DEPS) $(TPM2_PCRS_O) $(FAKE_DEV_DEPS)

@@ -19,7 +19,8 @@ $(UTPM_UNIT_ASAN): selftests/utpm/test_utpm.c $(UTPM_DEPS) $(LIB_ASAN_OBJS)
 
 # libFuzzer targets for the parsers of outside input (sealed blobs, PCR
 # selections); selftests/fuzz/run-utpm-fuzz.sh runs them for a bounded time.
-UTPM_FUZZERS := $(O)/selftests/fuzz/fuzz_utpm_unseal $(O)/selftests/fuzz/fuzz_utpm_pcrsel
+UTPM_FUZZERS := $(O)/selftests/fuzz/fuzz_utpm_unseal $(O)/selftests/fuzz/fuzz_utpm_pcrsel \
+	$(O)/selftests/fuzz/fuzz_utpm_table
 FUZZ_CC ?= clang
 UTPM_FUZZ_CFLAGS := -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -I$(CURDIR) -I$(CURDIR)/include

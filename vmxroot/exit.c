@@ -385,6 +385,9 @@ static void handle_vmcall(struct exit_ctx *x)
 	case TV_HC_TPM:
 		ret = tpm_hypercall(r->rbx);
 		break;
+	case TV_HC_COUNTERS:
+		ret = tpm_counters_hypercall(r->rbx);
+		break;
 	case TV_HC_GET_CPU_STATS:
 		if (r->rbx >= monitor.params.nr_cpus || r->rdx != sizeof(x->pc->exits))
 			ret = TV_E_PARAM;

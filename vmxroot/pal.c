@@ -60,6 +60,7 @@ static struct pal *pal_of(u32 handle)
 /* Wipes the block, gives it back to Linux, frees the slot.  The caller owns `p`. */
 static void pal_destroy(struct pal *p)
 {
+	tpm_commit_forget(p);
 	pal_svc_detach(p);
 	memset(pal_page(p, 0), 0, TV_PAL_BLOCK_SIZE);
 	pal_linux_restore(p);
@@ -282,6 +283,9 @@ static long pal_call(struct per_cpu *pc, struct guest_regs *r, bool *enter)
 			return ret;
 		}
 	}
+	/* A commit it waits for and Linux did not finish: its RAX says TV_PAL_EIO. */
+	if (resume)
+		tpm_commit_forget(p);
 	p->req = r->rbx;
 	ret = pal_enter(pc, p, r, !resume, req.cmd);
 	if (ret) {
@@ -329,14 +333,20 @@ void pal_finish(struct per_cpu *pc, struct guest_regs *regs, const struct pal_fa
 	regs->rax = (u64)ret;
 }
 
-/* The call's turn on this CPU ends; Linux handles what interrupted it, then resumes. */
-void pal_suspend(struct per_cpu *pc, struct guest_regs *regs)
+/* The call's turn on this CPU ends; Linux does what code asks (TV_E_*), then resumes. */
+void pal_suspend_for(struct per_cpu *pc, struct guest_regs *regs, long code)
 {
 	struct pal *p = pc->pal;
 
 	pal_leave(pc, p, regs, true);
 	WRITE_ONCE(p->state, PAL_SUSPENDED);
-	regs->rax = (u64)TV_E_PREEMPTED;
+	regs->rax = (u64)code;
+}
+
+/* Linux handles what interrupted the PAL, then resumes it. */
+void pal_suspend(struct per_cpu *pc, struct guest_regs *regs)
+{
+	pal_suspend_for(pc, regs, TV_E_PREEMPTED);
 }
 
 static long pal_unload(u32 handle)

@@ -104,7 +104,12 @@ u32 pal_count(void);
 void pal_finish(struct per_cpu *pc, struct guest_regs *regs, const struct pal_fault *f,
 		s32 status, u32 out_len);
 void pal_suspend(struct per_cpu *pc, struct guest_regs *regs);
+void pal_suspend_for(struct per_cpu *pc, struct guest_regs *regs, long code);
 u64 pal_denied_add(void);
+
+/* tpm.c: a PAL's counter commit */
+int tpm_commit_stage(struct pal *p, struct guest_regs *regs);
+void tpm_commit_forget(struct pal *p);
 
 /* pal_mem.c */
 bool pal_can_access(const struct pal *p, u64 va, u64 len, bool write);

@@ -27,6 +27,17 @@ static void exit_hypercall(struct per_cpu *pc, struct guest_regs *regs)
 	struct pal *p = pc->pal;
 	struct pal_fault ok = { .result = TV_HC_RESULT_RETURNED };
 
+	if (regs->rax == TV_PAL_HC_COUNTER_COMMIT) {
+		/* The PAL waits while Linux stores the table and relays the increment. */
+		int ret = tpm_commit_stage(p, regs);
+
+		skip_instruction();
+		if (ret)
+			regs->rax = (u64)(long)ret;
+		else
+			pal_suspend_for(pc, regs, TV_E_COMMIT);
+		return;
+	}
 	if (regs->rax != TV_PAL_HC_EXIT && pal_service(p, regs)) {
 		skip_instruction();
 		return;

@@ -53,6 +53,8 @@ static int pal_err(int utpm_err)
 		return TV_PAL_EBADMSG;
 	case TV_ENOSPC:
 		return TV_PAL_ENOSPC;
+	case TV_ENODATA:
+		return TV_PAL_ENODATA;	/* counters not restored yet */
 	default:
 		return TV_PAL_EINVAL;
 	}

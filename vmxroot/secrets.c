@@ -52,6 +52,13 @@ int secrets_create(void)
 				  secret_handoff.salt_y);
 	if (!ret)
 		ret = utpm_root_init(&root, master, entropy, sizeof(entropy));
+	/*
+	 * Counters that can outlive this monitor come from storage, unless the
+	 * secret is new (nothing was counted under it yet).
+	 */
+	if (!ret && (kind & TV_HANDOFF_MASTER) && (kind & TV_HANDOFF_SALT_KEY) &&
+	    !(kind & TV_HANDOFF_FRESH))
+		utpm_counters_forget(&root);
 	secure_wipe(entropy, sizeof(entropy));
 	secure_wipe(&secret_handoff, sizeof(secret_handoff));
 	if (ret) {
@@ -89,7 +96,7 @@ long secrets_identity(u64 gpa)
 	if (!ret)
 		memcpy(id.name, root.id_name, sizeof(id.name));
 	secrets_root_unlock();
-	tpm_nv_report(&id.nv_state, &id.nv_error, &id.nv_value);
+	tpm_nv_report(&id.nv_state, &id.nv_error, &id.nv_value, &id.counters);
 	if (ret)
 		return TV_E_STATE;
 	id.public_area_len = (u32)len;

@@ -210,8 +210,9 @@ void secrets_locate(u64 *master_pa, u64 *idkey_pa, bool *present);
 
 /* tpm.c */
 void tpm_take_salt_key(u32 handle, const u8 x[32], const u8 y[32]);
-void tpm_nv_report(u32 *state, s32 *error, u64 *value);
+void tpm_nv_report(u32 *state, s32 *error, u64 *value, u32 *counters);
 long tpm_hypercall(u64 gpa);
+long tpm_counters_hypercall(u64 gpa);
 void tpm_wipe(void);
 
 /* apic.c */

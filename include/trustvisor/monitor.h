@@ -88,6 +88,7 @@ struct tv_image_header {
 #define TV_NV_COUNTER_INDEX	0x01805656
 #define TV_HANDOFF_MASTER	(1U << 0)	/* master is the kept secret */
 #define TV_HANDOFF_SALT_KEY	(1U << 1)	/* salt_* name the TPM key for the NV counter */
+#define TV_HANDOFF_FRESH	(1U << 2)	/* master is new at this launch: no counters yet */
 struct tv_secret_handoff {
 	__u32 kind;		/* TV_HANDOFF_*: 0, the monitor draws its own */
 	__u32 salt_handle;	/* a persistent ECC P-256 decryption key in the TPM */
@@ -182,6 +183,7 @@ struct tv_shared_page {
 #define TV_HC_ACTIVATE		0x7456004	/* every owned CPU is inside: create the secrets */
 #define TV_HC_IDENTITY		0x7456005	/* RBX = guest-physical struct tv_hc_identity */
 #define TV_HC_TPM		0x7456006	/* RBX = guest-physical struct tv_hc_tpm */
+#define TV_HC_COUNTERS		0x7456007	/* RBX = guest-physical struct tv_hc_counters */
 /* Test build only (make test-module): scaffolding for the in-VM suites. */
 #define TV_HC_READ_CANARY	0x7456003	/* RBX <- canary word */
 #define TV_HC_TEST_SECRETS	0x7456100	/* RBX, RCX <- physical addresses of the master
@@ -223,7 +225,12 @@ struct tv_hc_identity {
 	__u32 nv_state;		/* out: TV_NV_* */
 	__s32 nv_error;		/* out, TV_NV_FAILED: the job's error (see struct tv_hc_tpm) */
 	__u64 nv_value;		/* out, TV_NV_OPEN: the NV counter's value */
+	__u32 counters;		/* out: TV_COUNTERS_* */
+	__u32 pad2;
 };
+#define TV_COUNTERS_MEMORY	0	/* in memory only: they die with the monitor */
+#define TV_COUNTERS_UNKNOWN	1	/* to be restored from storage: reads fail until then */
+#define TV_COUNTERS_KNOWN	2	/* restored, or fresh with a new secret: durable by commit */
 #define TV_NV_NONE	0	/* no NV counter: no kept secret or no TPM */
 #define TV_NV_PENDING	1	/* there is one, not opened yet (or being opened) */
 #define TV_NV_OPEN	2	/* opened: nv_value read through the monitor's session */
@@ -240,9 +247,36 @@ struct tv_hc_identity {
  */
 #define TV_TPM_OP_OPEN	1
 #define TV_TPM_OP_STEP	2
+#define TV_TPM_OP_COMMIT 3	/* the staged commit is stored: increment the counter */
 #define TV_TPM_SEND	1000000
 #define TV_TPM_DONE	1000001
 #define TV_TPM_BUF	1024
+/*
+ * TV_HC_COUNTERS: the µTPM's counter table, which Linux stores for the
+ * monitor (vmxroot/tpm.c).  EXPORT: the table sealed at the NV counter's
+ * value now (no NV write); STAGED: the table a PAL's commit sealed at the
+ * next value, to store before TV_TPM_OP_COMMIT; RESTORE: a stored table,
+ * taken only if sealed at the value now and only while the counters are
+ * unknown.  status: 0 or TV_COUNTERS_E_*.
+ */
+#define TV_COUNTERS_E_VALUE	1	/* sealed at another NV value */
+#define TV_COUNTERS_E_BADMSG	2	/* not a table of this monitor, or changed */
+#define TV_COUNTERS_E_NODATA	3	/* the counters are unknown: nothing to seal */
+#define TV_COUNTERS_E_NOSPC	4	/* more sets than a table holds */
+#define TV_COUNTERS_E_STATE	5	/* not now: no NV counter, known already, a commit staged */
+#define TV_COUNTERS_OP_EXPORT	1
+#define TV_COUNTERS_OP_STAGED	2
+#define TV_COUNTERS_OP_RESTORE	3
+#define TV_COUNTERS_BLOB_MAX	4064
+struct tv_hc_counters {
+	__u32 op;		/* in */
+	__u32 len;		/* in (RESTORE), out: bytes of blob */
+	__s32 status;		/* out */
+	__u32 pad;
+	__u64 value;		/* out: the NV value the blob is sealed at */
+	__u8 blob[TV_COUNTERS_BLOB_MAX];
+};
+
 struct tv_hc_tpm {
 	__u32 op;		/* in: TV_TPM_OP_* */
 	__u32 len;		/* in: response bytes in buf; out: command bytes */
@@ -312,5 +346,7 @@ struct tv_hc_pal_call {
 #define TV_E_NOENT		-16	/* no such PAL */
 #define TV_E_TIMEOUT		-17	/* a CPU did not answer a TLB shootdown */
 #define TV_E_PREEMPTED		1	/* not an error: the PAL was interrupted, resume it */
+#define TV_E_COMMIT		2	/* not an error: the PAL commits its counters; store the
+					 * staged table, TV_TPM_OP_COMMIT, then resume it */
 
 #endif

@@ -62,11 +62,23 @@ int tv_quote(const void *nonce, size_t nonce_len, uint32_t pcr_mask,
 /*
  * This PAL's monotonic counters, ids 0 .. TV_PAL_NR_COUNTERS - 1: they start
  * at 0, belong to the PAL's measurement (another PAL never sees them, the
- * same PAL loaded again finds them) and live as long as the monitor.
+ * same PAL loaded again finds them) and live as long as the monitor, or,
+ * on a monitor whose secret the TPM keeps, as long as that secret once
+ * committed (tv_counter_commit).  There, until Linux restores them after a
+ * load, reading or incrementing one gives ENODATA.
  */
 int tv_counter_read(uint32_t id, uint64_t *value);
 /* Returns the new value in *value; EOVERFLOW, unchanged, at UINT64_MAX. */
 int tv_counter_increment(uint32_t id, uint64_t *value);
+/*
+ * Makes every counter durable as it stands, with one TPM NV increment:
+ * after 0, no reboot or replay brings a counter below its value now.  The
+ * call waits for Linux to store the table and the TPM to count it.
+ * ENODEV: no durable counters here (the secret is ephemeral, or no TPM);
+ * ENODATA: not restored yet; EAGAIN: another commit is under way; EIO:
+ * Linux or the TPM failed it (it may or may not have counted).
+ */
+int tv_counter_commit(void);
 
 #ifndef EPERM
 #define EPERM		(-TV_PAL_EPERM)
@@ -74,8 +86,17 @@ int tv_counter_increment(uint32_t id, uint64_t *value);
 #ifndef ENOENT
 #define ENOENT		(-TV_PAL_ENOENT)
 #endif
+#ifndef EIO
+#define EIO		(-TV_PAL_EIO)
+#endif
 #ifndef EAGAIN
 #define EAGAIN		(-TV_PAL_EAGAIN)
+#endif
+#ifndef ENODEV
+#define ENODEV		(-TV_PAL_ENODEV)
+#endif
+#ifndef ENODATA
+#define ENODATA		(-TV_PAL_ENODATA)
 #endif
 #ifndef EACCES
 #define EACCES		(-TV_PAL_EACCES)

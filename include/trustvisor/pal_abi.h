@@ -129,6 +129,14 @@ struct tv_pal_section {
 #define TV_PAL_HC_QUOTE		0x7456206	/* nonce, nonce_len, pcr_mask, quote, quote_len */
 #define TV_PAL_HC_COUNTER_READ	0x7456207	/* id, value */
 #define TV_PAL_HC_COUNTER_INC	0x7456208	/* id, value */
+/*
+ * Makes every counter of this monitor durable, as they stand: the table
+ * sealed at the TPM NV counter's next value, stored by Linux, then that
+ * one NV increment (docs/architecture.md).  The PAL waits meanwhile (its
+ * call returns to Linux and is resumed), and 0 means the TPM has counted
+ * it.  No arguments.
+ */
+#define TV_PAL_HC_COUNTER_COMMIT 0x7456209
 
 #define TV_PAL_NR_PCRS		24	/* sha256 bank; PCR 0 is the PAL's identity */
 #define TV_PAL_NR_COUNTERS	8	/* per PAL identity, ids 0 .. 7 */
@@ -142,13 +150,16 @@ struct tv_pal_section {
 /* The services' results: the negated Linux errno values of the same names. */
 #define TV_PAL_EPERM		(-1)	/* not allowed: extending PCR 0 */
 #define TV_PAL_ENOENT		(-2)	/* no such counter set (cannot happen to a loaded PAL) */
-#define TV_PAL_EAGAIN		(-11)	/* no entropy now: try again */
+#define TV_PAL_EIO		(-5)	/* the commit did not happen: Linux or the TPM failed it */
+#define TV_PAL_EAGAIN		(-11)	/* no entropy now, or another commit under way: try again */
+#define TV_PAL_ENODEV		(-19)	/* commit: no durable counters (ephemeral secret, no TPM) */
 #define TV_PAL_EACCES		(-13)	/* a blob's policy or recipient does not admit this PAL */
 #define TV_PAL_EFAULT		(-14)	/* a pointer the PAL cannot access that way */
 #define TV_PAL_EINVAL		(-22)	/* a bad index, length, mask or flag */
 #define TV_PAL_ENOSPC		(-28)	/* the output buffer is too small (*len says how much) */
 #define TV_PAL_ERANGE		(-34)	/* more than the service takes (data, nonce, random) */
 #define TV_PAL_EBADMSG		(-74)	/* not a blob of this monitor, or changed */
+#define TV_PAL_ENODATA		(-61)	/* the counters are not restored from storage yet */
 #define TV_PAL_EOVERFLOW	(-75)	/* the counter is at its maximum */
 
 /* tv_seal_policy.flags */

@@ -96,7 +96,7 @@ struct tv_pal_call {
 	__u32 size;		/* in */
 	__u32 handle;		/* in */
 	__u32 cmd;		/* in: handed to pal_main */
-	__u32 flags;		/* in: 0 */
+	__u32 flags;		/* in: 0, or TV_PAL_CALL_F_STORED (see TV_PAL_RESULT_COMMIT) */
 	__u64 in;		/* in: pointer to the input */
 	__u64 in_len;		/* in: <= TV_PAL_IO_MAX (more: E2BIG) */
 	__u64 out;		/* in: pointer to the output buffer */
@@ -113,6 +113,14 @@ struct tv_pal_call {
 #define TV_PAL_RESULT_RETURNED	0	/* the PAL returned: status and output are valid */
 #define TV_PAL_RESULT_FAULT	1	/* terminated by a fault: the PAL is gone */
 #define TV_PAL_RESULT_KILLED	2	/* killed (fatal signal, INIT, leave): the PAL is gone */
+/*
+ * Not the end: the PAL waits in tv_counter_commit().  Store the table
+ * TV_IOC_COUNTERS (op STAGED) gives, durably, then call again (same
+ * thread, same handle) with TV_PAL_CALL_F_STORED and the call goes on once
+ * the TPM has counted the commit; without the flag the PAL is told it failed.
+ */
+#define TV_PAL_RESULT_COMMIT	3
+#define TV_PAL_CALL_F_STORED	(1U << 0)
 
 /* fault_vector values that are not exception vectors. */
 #define TV_PAL_FAULT_BAD_HYPERCALL	256	/* unknown VMCALL, or bad arguments */
@@ -151,6 +159,8 @@ struct tv_identity {
 	__u32 nv_counter_state;	/* out: TV_IDENTITY_NV_* */
 	__s32 nv_counter_error;	/* out, TV_IDENTITY_NV_FAILED: why (dmesg says more) */
 	__u64 nv_counter;	/* out, TV_IDENTITY_NV_OPEN: its value, as the monitor read it */
+	__u32 counters;		/* out: TV_IDENTITY_COUNTERS_*: the µTPM's counters */
+	__u32 pad3;
 };
 #define TV_LAUNCH_KERNEL	1	/* loaded by the running kernel, no DRTM */
 #define TV_IDENTITY_F_EPHEMERAL	(1U << 0)	/* master secret new at this load, not kept */
@@ -167,6 +177,31 @@ struct tv_identity {
 #define TV_IDENTITY_NV_PENDING	1	/* not opened (yet) */
 #define TV_IDENTITY_NV_OPEN	2	/* opened: nv_counter is its value */
 #define TV_IDENTITY_NV_FAILED	3	/* opening it failed: no value can be trusted */
+/* tv_identity.counters */
+#define TV_IDENTITY_COUNTERS_MEMORY	0	/* in memory only: they die with the monitor */
+#define TV_IDENTITY_COUNTERS_UNKNOWN	1	/* to be restored (TV_IOC_COUNTERS): reads fail until then */
+#define TV_IDENTITY_COUNTERS_KNOWN	2	/* restored or new: a PAL's commit makes them durable */
+
+/*
+ * TV_IOC_COUNTERS: the µTPM's counter table, which Linux stores for the
+ * monitor (docs/architecture.md, "Persisted counters").  EXPORT: sealed at
+ * the NV counter's value now; STAGED: sealed at the next, by a PAL's
+ * commit (store it, then TV_PAL_CALL_F_STORED); RESTORE: a stored table
+ * (EKEYREJECTED: sealed at another value, a rollback or a commit that
+ * never completed; EBADMSG: not this monitor's; EPERM: counters known).
+ */
+#define TV_COUNTERS_EXPORT	1
+#define TV_COUNTERS_STAGED	2
+#define TV_COUNTERS_RESTORE	3
+#define TV_COUNTERS_MAX		4064	/* bytes of a table at most */
+struct tv_counters {
+	__u32 size;		/* in: sizeof as known by caller; out: filled */
+	__u32 op;		/* in: TV_COUNTERS_* */
+	__u32 len;		/* in (RESTORE) and out: bytes of table */
+	__u32 pad;
+	__u64 value;		/* out: the NV counter value the table is sealed at */
+	__u8 table[TV_COUNTERS_MAX];
+};
 /*
  * TV_IOC_PAL_QUOTE: a quote of a loaded PAL's µTPM PCRs over the caller's
  * nonce, signed by the identity key: a TPMS_ATTEST and its TPMT_SIGNATURE,
@@ -257,6 +292,7 @@ struct tv_pal_race {
 #define TV_IOC_PAL_UNLOAD	_IOW(TV_IOC_MAGIC, 0x12, struct tv_pal_unload)
 #define TV_IOC_IDENTITY		_IOWR(TV_IOC_MAGIC, 0x02, struct tv_identity)
 #define TV_IOC_PAL_QUOTE	_IOWR(TV_IOC_MAGIC, 0x13, struct tv_pal_quote)
+#define TV_IOC_COUNTERS		_IOWR(TV_IOC_MAGIC, 0x14, struct tv_counters)
 #define TV_IOC_TEST_PAL_RACE	_IOWR(TV_IOC_MAGIC, 0x7b, struct tv_pal_race)
 #define TV_IOC_TEST_PAL_REGS	_IOWR(TV_IOC_MAGIC, 0x7c, struct tv_pal_regs)
 #define TV_IOC_TEST_PAL_PROBE	_IOWR(TV_IOC_MAGIC, 0x7d, struct tv_pal_probe)

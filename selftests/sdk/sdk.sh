@@ -74,7 +74,7 @@ ok "$([ "$(readlink "$prefix/lib/libtrustvisor.so")" = libtrustvisor.so.0 ] &&
 	"libtrustvisor.so -> .so.0 -> $so, soname $soname"
 exports=$(nm -D --defined-only "$prefix/lib/$so" |
 	awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort | tr '\n' ' ')
-want="tv_fault_name tv_identity tv_nv_counter tv_pal_call tv_pal_fault tv_pal_image_reason tv_pal_img_strerror "
+want="tv_counters_restore tv_counters_save tv_fault_name tv_identity tv_nv_counter tv_pal_call tv_pal_fault tv_pal_image_reason tv_pal_img_strerror "
 want+="tv_pal_load tv_pal_load_file tv_pal_measurement tv_pal_quote tv_pal_unload tv_strerror "
 ok "$([ "$exports" = "$want" ]; echo $?)" "the .so exports exactly the API ($exports)"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
@@ -372,6 +372,7 @@ int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t 
 	r |= tv_quote(h, sizeof(h), 3, quote, &quote_len);
 	r |= tv_counter_read(0, &v);
 	r |= tv_counter_increment(0, &v);
+	r |= tv_counter_commit();
 	tv_sha256(in, in_len, h);
 	tv_hmac_sha256(seed, sizeof(seed), in, in_len, h);
 	r |= tv_p256_keygen(seed, priv, pub);
@@ -391,7 +392,7 @@ ok "$([ $rc -eq 0 ] && [ -z "$(nm -u all.elf)" ] && layout_ok all.pal; echo $?)"
 # Each stub is `mov $NR,%eax; vmcall; ret` with NR from the installed pal_abi.h.
 svcs="tv_random:RANDOM tv_pcr_read:PCR_READ tv_pcr_extend:PCR_EXTEND tv_seal:SEAL
 	tv_unseal:UNSEAL tv_quote:QUOTE tv_counter_read:COUNTER_READ
-	tv_counter_increment:COUNTER_INC"
+	tv_counter_increment:COUNTER_INC tv_counter_commit:COUNTER_COMMIT"
 {
 	echo '#include <stdio.h>'
 	echo '#include <trustvisor/pal_abi.h>'
@@ -408,15 +409,15 @@ while read -r fn nr; do
 		tr -s ' ' | paste -sd';')
 	[ "$body" = "mov \$$nr,%eax;vmcall;ret" ] || bad="$bad $fn($body)"
 done <hcnr.txt
-ok "$([ "$(wc -l <hcnr.txt)" -eq 8 ] && [ -z "$bad" ]; echo $?)" \
-	"each of the 8 services: mov \$TV_PAL_HC_<service>,%eax; vmcall; ret${bad:+ (not:$bad)}"
+ok "$([ "$(wc -l <hcnr.txt)" -eq 9 ] && [ -z "$bad" ]; echo $?)" \
+	"each of the 9 services: mov \$TV_PAL_HC_<service>,%eax; vmcall; ret${bad:+ (not:$bad)}"
 sections=$(ar p "$prefix/lib/trustvisor/sdk/libtvpal.a" pal_svc.o >svc.o &&
 	readelf -SW svc.o | grep -o '\.text\.tv_[a-z_]*' | sort | tr '\n' ' ')
 ok "$([ "$sections" = "$(for s in $svcs; do echo ".text.${s%%:*}"; done | sort | tr '\n' ' ')" ]
 	echo $?)" "one section per service stub, for --gc-sections"
 exports=$(nm -g --defined-only "$prefix/lib/trustvisor/sdk/libtvpal.a" | awk 'NF == 3 { print $3 }' |
 	sort | tr '\n' ' ')
-want="tv_counter_increment tv_counter_read tv_ecdsa_p256_sign tv_ecdsa_p256_verify tv_hmac_sha256 "
+want="tv_counter_commit tv_counter_increment tv_counter_read tv_ecdsa_p256_sign tv_ecdsa_p256_verify tv_hmac_sha256 "
 want+="tv_memeq_ct tv_p256_keygen tv_pcr_extend tv_pcr_read tv_quote tv_random tv_seal "
 want+="tv_sha256 tv_unseal tv_wipe "
 ok "$([ "$exports" = "$want" ]; echo $?)" \

@@ -15,10 +15,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 TEST_KO=$here/trustvisor-test.ko
 NVC=0x01805656
 SALT=0x81005654
+PAL=$here/pals/services.pal
+export TV_COUNTERS_FILE=/tmp/tv-counters
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 echo "TAP version 13"
-echo "1..11"
+echo "1..21"
 [ -z "$tpm_pid" ] || tpm_stop >/dev/null
 rm -rf $TPM_STATE
 tpm_start >/dev/null || { echo "Bail out! no TPM"; exit 1; }
@@ -120,6 +122,68 @@ rc=$?
 v2=$(value)
 [ $rc -eq 0 ] && [ -n "$v2" ] && [ "$v2" -gt "$v1" ]
 ok_if $? "defined anew, it starts above every value it had ($v2 > $v1): undefining rolls nothing back"
+rmmod trustvisor
+
+# --- the µTPM's counters: a new secret, so they start known and empty ---
+nvv() {		# the NV counter's value the monitor reports
+	value
+}
+pal() {		# pal CMD ID: services.pal's counter command on id ID; "STATUS VALUE"
+	printf "\\$(printf %03o "$2")" >$d/id
+	rm -f $d/v
+	st=$($S/tvctl run $PAL --cmd "$1" --in $d/id --out $d/v | sed -n 's/^status //p')
+	echo "$st $(od -An -tu8 $d/v 2>/dev/null | tr -d ' ')"
+}
+rm -f $TV_COUNTERS_FILE $TV_COUNTERS_FILE.prev
+tpm_reboot >/dev/null
+insmod $TEST_KO secret=new
+rc=$?
+n0=$(nvv)
+[ $rc -eq 0 ] && $S/tvctl identity | grep -q '^counters *durable once a PAL commits them'
+ok_if $? "a new secret: the counters start known ($($S/tvctl identity | sed -n 's/^counters *//p')), NV counter $n0"
+r=$(pal 7 0)
+n1=$(nvv)
+[ "$r" = "0 1" ] && [ "$n1" = $((n0 + 1)) ] && [ -s $TV_COUNTERS_FILE ]
+ok_if $? "a PAL increments counter 0 and commits: '$r', the NV counter moved by one ($n0 -> $n1), the table in the file"
+cp $TV_COUNTERS_FILE $d/at1
+r2=$(pal 4 0)
+r3=$(pal 4 0)
+[ "$r2" = "0 2" ] && [ "$r3" = "0 3" ] && [ "$(nvv)" = "$n1" ]
+ok_if $? "two increments without a commit ('$r2', '$r3'): no NV write ($(nvv))"
+r=$(pal 7 0)
+n2=$(nvv)
+[ "$r" = "0 4" ] && [ "$n2" = $((n1 + 1)) ]
+ok_if $? "the next commit covers all three: '$r', one NV increment ($n1 -> $n2)"
+cp $TV_COUNTERS_FILE $d/at2
+pal 4 0 >/dev/null		# 5, never committed
+rmmod trustvisor
+
+tpm_reboot >/dev/null
+insmod $TEST_KO
+rc=$?
+[ $rc -eq 0 ] && $S/tvctl identity | grep -q '^counters *unknown'
+ok_if $? "after a reboot the counters are unknown until restored: $($S/tvctl identity | sed -n 's/^counters *//p')"
+cp $d/at1 $TV_COUNTERS_FILE
+rm -f $TV_COUNTERS_FILE.prev
+$S/tvctl counters restore >$d/out 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q 'another NV counter value' $d/out
+ok_if $? "the table of the first commit (older) is refused: $(cat $d/out)"
+r=$(pal 5 0)
+[ "$r" = "-61 0" ]
+ok_if $? "  and the PAL's counter reads ENODATA, not a rolled-back value ('$r')"
+cp $d/at2 $TV_COUNTERS_FILE
+$S/tvctl counters restore >$d/out 2>&1 && r=$(pal 5 0) && [ "$r" = "0 4" ]
+ok_if $? "the last commit's table is taken: counter 0 reads 4 (the uncommitted 5 is gone): '$r'"
+n3=$(nvv)
+r=$(TV_COUNTERS_FILE=/proc/tv-none/counters pal 7 0)
+[ "$r" = "-5 5" ] && [ "$(nvv)" = "$n3" ]
+ok_if $? "a commit whose table cannot be stored: EIO, the NV counter unmoved ('$r', $(nvv))"
+rmmod trustvisor
+insmod $TEST_KO
+r=$(pal 7 0)
+[ "${r%% *}" = "-19" ]
+ok_if $? "an ephemeral secret (second load): commit is ENODEV ('$r')"
 rmmod trustvisor
 
 errors=$(dmesg | grep -c 'A TPM error')

@@ -31,6 +31,8 @@ bool rendezvous_nmi(struct per_cpu *pc) { (void)pc; return false; }
 int leave_check(struct per_cpu *pc) { (void)pc; return 0; }
 int monitor_activate(void) { return 0; }
 long secrets_identity(u64 gpa) { (void)gpa; return TV_E_STATE; }
+long tpm_hypercall(u64 gpa) { (void)gpa; return TV_E_STATE; }
+long tpm_counters_hypercall(u64 gpa) { (void)gpa; return TV_E_STATE; }
 void apic_init_reset(void) { }
 /* The PAL side is exercised in the VMX lane; here exit.c only links to it. */
 long pal_hypercall(struct per_cpu *pc, struct guest_regs *r, bool *enter_pal)

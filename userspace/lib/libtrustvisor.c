@@ -19,6 +19,7 @@
 #include "lib/pal_image.h"
 #include "uapi/trustvisor.h"
 #include "libtrustvisor.h"
+#include "counters.h"
 
 /* The public header restates these; they must not drift. */
 _Static_assert(TV_FAULT_BAD_HYPERCALL == TV_PAL_FAULT_BAD_HYPERCALL, "fault codes");
@@ -110,6 +111,7 @@ int tv_pal_load(const void *image, size_t len, struct tv_pal **pal)
 	}
 	p->handle = arg.handle;
 	memcpy(p->measurement, arg.measurement, sizeof(p->measurement));
+	tv_counters_prepare(p->fd);	/* before its first call can count */
 	*pal = p;
 	return 0;
 }
@@ -185,6 +187,18 @@ int tv_pal_call(struct tv_pal *pal, uint32_t cmd, const void *in, size_t in_len,
 	arg.out_len = cap;
 	if (ioctl(pal->fd, TV_IOC_PAL_CALL, &arg))
 		return -errno;
+	/*
+	 * The PAL commits its counters: the table into the file first, then the
+	 * same call goes on and the TPM counts it.  If the file cannot be
+	 * written, the call goes on without the flag: the PAL learns it failed.
+	 */
+	while (arg.result == TV_PAL_RESULT_COMMIT) {
+		arg.flags = tv_counters_store_staged(pal->fd) ? 0 : TV_PAL_CALL_F_STORED;
+		arg.out_len = cap;
+		if (ioctl(pal->fd, TV_IOC_PAL_CALL, &arg))
+			return -errno;
+		arg.flags = 0;
+	}
 	switch (arg.result) {
 	case TV_PAL_RESULT_RETURNED:
 		if (arg.out_len > cap)
@@ -324,6 +338,8 @@ int tv_nv_counter(struct tv_nv_counter_info *nv)
 		.state = arg.nv_counter_state,
 		.error = arg.nv_counter_state == TV_IDENTITY_NV_FAILED ? arg.nv_counter_error : 0,
 		.value = arg.nv_counter_state == TV_IDENTITY_NV_OPEN ? arg.nv_counter : 0,
+		.counters = TV_FILLED(arg, counters) && arg.counters <= TV_IDENTITY_COUNTERS_KNOWN ?
+			    arg.counters : TV_NV_COUNTERS_MEMORY,
 	};
 	return 0;
 }

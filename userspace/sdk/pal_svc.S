@@ -34,5 +34,6 @@
 	tv_service tv_quote,		TV_PAL_HC_QUOTE
 	tv_service tv_counter_read,	TV_PAL_HC_COUNTER_READ
 	tv_service tv_counter_increment, TV_PAL_HC_COUNTER_INC
+	tv_service tv_counter_commit,	TV_PAL_HC_COUNTER_COMMIT
 
 	.section .note.GNU-stack, "", @progbits

@@ -166,6 +166,14 @@ int32_t pal_main(uint32_t cmd, const void *in, size_t in_len, void *out, size_t 
 	case 6:
 		*out_len = 0;
 		return in_len < 32 ? -1 : tv_pcr_extend(1, inb);
+	case 7:
+		/* Increments counter inb[0], then makes it durable: the new value out. */
+		r = tv_counter_increment(inb[0], &v);
+		if (!r)
+			r = tv_counter_commit();
+		memcpy(out, &v, 8);
+		*out_len = 8;
+		return r;
 	default:
 		tv_exit(-22);
 	}
