@@ -223,6 +223,8 @@ long tpm_hypercall(u64 gpa)
 out:
 	secure_wipe(&req, sizeof(req));
 	tpm_lock_give();
+	/* The session key and the counter's auth were used on Linux's behalf. */
+	pal_flush_for_linux();
 	return ret;
 }
 
@@ -351,6 +353,7 @@ long tpm_counters_hypercall(u64 gpa)
 	}
 	secure_wipe(&creq, sizeof(creq));
 	tpm_lock_give();
+	pal_flush_for_linux();	/* a key derived from the master was used */
 	return ret;
 }
 
