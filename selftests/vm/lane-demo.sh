@@ -29,6 +29,9 @@ cp /tmp/state /tmp/state.old
 step $E/counter-app $S/pals/counter.pal /tmp/state step || exit 1
 step $E/counter-app $S/pals/counter.pal /tmp/state.old step
 [ $? -eq 3 ] || exit 1		# the older state, replayed: refused
+# Each step committed counter 0 (one TPM NV increment), so it survives a
+# reboot: the NV counter moved from 1 to 3, the table is in the file.
+step sh -c "$S/tvctl identity | grep -E '^(NV counter|counters)'; ls -l /var/lib/trustvisor"
 echo "a message" >/tmp/msg
 step $E/signer-app $S/pals/signer.pal keygen /tmp/key /tmp/pub.pem || exit 1
 step $E/signer-app $S/pals/signer.pal sign /tmp/key /tmp/msg /tmp/sig.der || exit 1

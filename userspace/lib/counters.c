@@ -91,8 +91,12 @@ static int store(const char *path, const void *table, size_t len)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
 	    snprintf(prev, sizeof(prev), "%s.prev", path) >= (int)sizeof(prev))
 		return -ENAMETOOLONG;
-	if (!strcmp(path, TV_COUNTERS_FILE_DEFAULT))
-		mkdir(TV_COUNTERS_DIR_DEFAULT, 0700);	/* EEXIST is fine */
+	if (!strcmp(path, TV_COUNTERS_FILE_DEFAULT)) {
+		/* /var/lib/trustvisor, made as needed (EEXIST is fine). */
+		mkdir("/var", 0755);
+		mkdir("/var/lib", 0755);
+		mkdir(TV_COUNTERS_DIR_DEFAULT, 0700);
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;

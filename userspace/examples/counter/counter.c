@@ -10,11 +10,13 @@
  * counter still has that value.  Every new state moves the counter on,
  * which makes every earlier blob stale for good.
  *
- * What survives a reload of trustvisor.ko, today: nothing.  The secret
- * blobs are sealed under and the counters are made anew each time the
- * monitor is loaded, so afterwards every earlier blob is unreadable
- * (TV_PAL_EBADMSG) and counter 0 is back at 0: start again with
- * COUNTER_NEW.
+ * What survives a reload of trustvisor.ko: on a machine whose TPM keeps
+ * the monitor's secret (the first load in a boot), everything: blobs stay
+ * readable and counter 0 stays where the last commit left it, which is
+ * here every step (tv_counter_commit, one TPM NV increment).  Otherwise
+ * nothing: the secret and the counters are new at each load, every earlier
+ * blob is unreadable (TV_PAL_EBADMSG) and counter 0 is back at 0: start
+ * again with COUNTER_NEW.
  *
  * Build: tvpal-cc -o counter.pal counter.c (commands in counter.h).
  */
@@ -51,6 +53,14 @@ static int32_t advance(uint64_t seq, uint64_t count, uint8_t *out, size_t cap,
 	/* Another load of this PAL (the counters are per measurement) moved it first. */
 	if (now != next.seq)
 		return COUNTER_REPLAY;
+	/*
+	 * Durable before the new state leaves: no reboot can bring the counter
+	 * back to where the old state is valid again.  ENODEV: this monitor's
+	 * counters live in memory only, and so does everything it sealed.
+	 */
+	err = tv_counter_commit();
+	if (err && err != -ENODEV)
+		return err;
 	memcpy(out, &count, sizeof(count));
 	*out_len = sizeof(count) + blob_len;
 	return 0;
