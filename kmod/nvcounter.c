@@ -19,16 +19,24 @@
 /* A job takes 8 exchanges at most (lib/tpm2_counter.c); more is a broken monitor. */
 #define TV_TPM_MAX_STEPS	16
 
-/* Test build: flip one byte of the n-th response (1-based), to show the monitor notices. */
+/*
+ * Test build: flip one byte of the n-th response (1-based) of the load's
+ * OPEN job, or of the next commit's INCREMENT job (once), to show the
+ * monitor notices.
+ */
 #ifdef TV_SELFTEST
 static unsigned int test_nv_tamper;
 module_param(test_nv_tamper, uint, 0644);
-MODULE_PARM_DESC(test_nv_tamper, "test build: flip a byte of this NV counter response");
+MODULE_PARM_DESC(test_nv_tamper, "test build: flip a byte of this response of the OPEN job");
+static unsigned int test_commit_tamper;
+module_param(test_commit_tamper, uint, 0644);
+MODULE_PARM_DESC(test_commit_tamper,
+		 "test build: flip a byte of this response of the next commit's job, once");
 #endif
 
 /* Sends len bytes of req->buf; the response, or nothing, back into it. */
 static void tv_tpm_relay(struct tpm_chip *chip, struct tv_hc_tpm *req, u8 *page,
-			 unsigned int step)
+			 unsigned int step, u32 op)
 {
 	u32 rlen;
 	int ret;
@@ -41,8 +49,12 @@ static void tv_tpm_relay(struct tpm_chip *chip, struct tv_hc_tpm *req, u8 *page,
 	memcpy(req->buf, page, rlen);
 	req->len = rlen;
 #ifdef TV_SELFTEST
-	if (test_nv_tamper == step && rlen)
+	if (rlen && op == TV_TPM_OP_OPEN && test_nv_tamper == step)
 		req->buf[rlen - 1] ^= 0x01;
+	if (rlen && op == TV_TPM_OP_COMMIT && test_commit_tamper == step) {
+		req->buf[rlen - 1] ^= 0x01;
+		test_commit_tamper = 0;
+	}
 #endif
 }
 
@@ -69,7 +81,6 @@ static int tv_nv_relay(u32 op, u64 *value)
 		ret = -ENOMEM;
 		goto out;
 	}
-	mutex_lock(&tv_nv_lock);
 	req->op = op;
 	for (step = 1; step <= TV_TPM_MAX_STEPS; step++) {
 		ret = (int)tv_hypercall(TV_HC_TPM, virt_to_phys(req), 0, 0, NULL);
@@ -82,10 +93,9 @@ static int tv_nv_relay(u32 op, u64 *value)
 		ret = req->status;
 		if (req->status != TV_TPM_SEND)
 			break;
-		tv_tpm_relay(tv_nv_chip, req, page, step);
+		tv_tpm_relay(tv_nv_chip, req, page, step, op);
 		req->op = TV_TPM_OP_STEP;
 	}
-	mutex_unlock(&tv_nv_lock);
 	if (ret == TV_TPM_SEND) {
 		pr_err("NV counter: the monitor's job did not end in %u exchanges\n",
 		       TV_TPM_MAX_STEPS);
@@ -98,40 +108,60 @@ out:
 	return ret;
 }
 
+/* The OPEN job, tv_nv_lock held; what it says in the log. */
+static int tv_nv_open_locked(const char *when)
+{
+	u64 value = 0;
+	int ret = tv_nv_relay(TV_TPM_OP_OPEN, &value);
+
+	if (ret == TV_TPM_DONE)
+		pr_info("NV counter: %s by the monitor, value %llu\n", when, value);
+	else
+		pr_err("NV counter: the monitor could not open it (%d): no rollback counter survives this boot\n",
+		       ret);
+	return ret;
+}
+
 /*
  * Every CPU is inside: the monitor opens its counter (defining it the first
  * time).  Its failure does not fail the load; IDENTITY and dmesg say so.
  */
 void tv_nv_open(struct tpm_chip *chip)
 {
-	u64 value = 0;
-	int ret;
-
+	mutex_lock(&tv_nv_lock);
 	tv_nv_chip = chip;
-	ret = tv_nv_relay(TV_TPM_OP_OPEN, &value);
-	if (ret == TV_TPM_DONE)
-		pr_info("NV counter: opened by the monitor, value %llu\n", value);
-	else
-		pr_err("NV counter: the monitor could not open it (%d): no rollback counter survives this boot\n",
-		       ret);
+	tv_nv_open_locked("opened");
+	mutex_unlock(&tv_nv_lock);
 }
 
-/* A PAL's commit, its table stored: the increment.  0 once the TPM counted it. */
+/*
+ * A PAL's commit, its table stored: the increment.  0 once the TPM counted
+ * it.  After a failed one the monitor no longer knows the counter's value
+ * (the TPM may have counted): it reads it again, so later commits work.
+ */
 int tv_nv_commit(void)
 {
 	u64 value = 0;
-	int ret = tv_nv_relay(TV_TPM_OP_COMMIT, &value);
+	int ret;
 
+	mutex_lock(&tv_nv_lock);
+	ret = tv_nv_relay(TV_TPM_OP_COMMIT, &value);
+	if (ret != TV_TPM_DONE) {
+		pr_err("NV counter: a commit failed (%d)\n", ret);
+		tv_nv_open_locked("opened again after the failed commit");
+	}
+	mutex_unlock(&tv_nv_lock);
 	if (ret == TV_TPM_DONE)
 		return 0;
-	pr_err("NV counter: a commit failed (%d)\n", ret);
 	return ret < 0 ? ret : -EIO;
 }
 
 /* At unload: no chip to relay to. */
 void tv_nv_close(void)
 {
+	mutex_lock(&tv_nv_lock);
 	tv_nv_chip = NULL;
+	mutex_unlock(&tv_nv_lock);
 }
 
 /* TV_IOC_COUNTERS: the table between the monitor and the caller. */

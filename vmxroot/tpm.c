@@ -132,7 +132,8 @@ static int commit_done(int ret, u64 value)
 	/* Maybe counted, maybe not: no later commit can know its value. */
 	nv.state = TV_NV_FAILED;
 	nv.error = ret == TPM2_COUNTER_DONE ? TV_EPOLICY : ret;
-	pr_mon("a counter commit failed (%d): no more commits until reload", nv.error);
+	pr_mon("a counter commit failed (%d): no more commits until it is opened again",
+	       nv.error);
 	commit_end(TV_PAL_EIO);
 	return nv.error;
 }

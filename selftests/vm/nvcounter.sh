@@ -20,7 +20,7 @@ export TV_COUNTERS_FILE=/tmp/tv-counters
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 echo "TAP version 13"
-echo "1..21"
+echo "1..23"
 [ -z "$tpm_pid" ] || tpm_stop >/dev/null
 rm -rf $TPM_STATE
 tpm_start >/dev/null || { echo "Bail out! no TPM"; exit 1; }
@@ -179,6 +179,23 @@ n3=$(nvv)
 r=$(TV_COUNTERS_FILE=/proc/tv-none/counters pal 7 0)
 [ "$r" = "-5 5" ] && [ "$(nvv)" = "$n3" ]
 ok_if $? "a commit whose table cannot be stored: EIO, the NV counter unmoved ('$r', $(nvv))"
+# The 4th answer of the commit's job is NV_Increment's: the TPM counted, the
+# monitor cannot know it, so it reads the counter again.
+echo 4 >/sys/module/trustvisor/parameters/test_commit_tamper
+r=$(pal 7 0)
+n4=$(nvv)
+r2=$(pal 7 0)
+n5=$(nvv)
+[ "$r" = "-5 6" ] && dmesg | tail -n 30 | grep -q 'opened again after the failed commit' &&
+	[ "$n4" = $((n3 + 1)) ] && [ "$r2" = "0 7" ] && [ "$n5" = $((n3 + 2)) ]
+ok_if $? "an NV_Increment answer changed in transit: the commit is EIO ('$r') though the TPM counted ($n3 -> $n4); the monitor reads it again and the next commit works ('$r2', $n5)"
+rmmod trustvisor
+
+tpm_reboot >/dev/null
+insmod $TEST_KO
+r=$(pal 5 0)
+[ "$r" = "0 7" ]
+ok_if $? "after the next reboot libtrustvisor restores the table by itself: counter 0 reads 7 ('$r')"
 rmmod trustvisor
 insmod $TEST_KO
 r=$(pal 7 0)
