@@ -13,15 +13,32 @@
 #include "lib/aead.h"
 #include "lib/ct.h"
 
-static struct utpm_counter_set *find_set(const struct utpm_root *r, const struct utpm *u)
+/* The set of the identity owner, or NULL. */
+static struct utpm_counter_set *find_set(const struct utpm_root *r, const u8 *owner)
 {
 	for (unsigned int i = 0; i < UTPM_COUNTER_SETS; i++) {
 		const struct utpm_counter_set *s = &r->counter_sets[i];
 
-		if (s->used && !memcmp(s->owner, u->identity, UTPM_MEAS_SIZE))
+		if (s->used && !memcmp(s->owner, owner, UTPM_MEAS_SIZE))
 			return (struct utpm_counter_set *)s;
 	}
 	return NULL;
+}
+
+/* owner's set, or a free one made its own (all zero); NULL if the table is full. */
+static struct utpm_counter_set *take_set(struct utpm_root *r, const u8 *owner)
+{
+	struct utpm_counter_set *s = find_set(r, owner);
+
+	for (unsigned int i = 0; !s && i < UTPM_COUNTER_SETS; i++) {
+		if (!r->counter_sets[i].used) {
+			s = &r->counter_sets[i];
+			memset(s, 0, sizeof(*s));
+			memcpy(s->owner, owner, UTPM_MEAS_SIZE);
+			s->used = true;
+		}
+	}
+	return s;
 }
 
 static bool all_zero(const struct utpm_counter_set *s)
@@ -39,15 +56,7 @@ int utpm_counters_attach(struct utpm_root *r, const struct utpm *u)
 
 	if (!r || !r->ready || !u || !u->ready)
 		return TV_EINVAL;
-	s = find_set(r, u);
-	for (unsigned int i = 0; !s && i < UTPM_COUNTER_SETS; i++) {
-		if (!r->counter_sets[i].used) {
-			s = &r->counter_sets[i];
-			memset(s, 0, sizeof(*s));
-			memcpy(s->owner, u->identity, UTPM_MEAS_SIZE);
-			s->used = true;
-		}
-	}
+	s = take_set(r, u->identity);
 	if (!s)
 		return TV_ENOSPC;
 	s->users++;
@@ -60,7 +69,7 @@ void utpm_counters_detach(struct utpm_root *r, const struct utpm *u)
 
 	if (!r || !r->ready || !u || !u->ready)
 		return;
-	s = find_set(r, u);
+	s = find_set(r, u->identity);
 	if (!s || !s->users)
 		return;
 	if (!--s->users && all_zero(s))
@@ -77,7 +86,7 @@ static int lookup(const struct utpm_root *r, const struct utpm *u, u32 id,
 		return TV_EINVAL;
 	if (r->counters_unknown)
 		return TV_ENODATA;
-	*set = find_set(r, u);
+	*set = find_set(r, u->identity);
 	return *set && (*set)->users ? TV_OK : TV_ENOENT;
 }
 
@@ -175,33 +184,6 @@ int utpm_counters_seal(struct utpm_root *r, u64 v, u8 *blob, size_t cap, size_t 
 	return TV_OK;
 }
 
-static struct utpm_counter_set *set_of_owner(struct utpm_root *r, const u8 *owner)
-{
-	for (unsigned int i = 0; i < UTPM_COUNTER_SETS; i++) {
-		struct utpm_counter_set *s = &r->counter_sets[i];
-
-		if (s->used && !memcmp(s->owner, owner, UTPM_MEAS_SIZE))
-			return s;
-	}
-	return NULL;
-}
-
-/* Where a restored set goes: its owner's set, or a free one (counted before). */
-static struct utpm_counter_set *restore_slot(struct utpm_root *r, const u8 *owner)
-{
-	struct utpm_counter_set *s = set_of_owner(r, owner);
-
-	for (unsigned int i = 0; !s && i < UTPM_COUNTER_SETS; i++) {
-		if (!r->counter_sets[i].used) {
-			s = &r->counter_sets[i];
-			memset(s, 0, sizeof(*s));
-			memcpy(s->owner, owner, UTPM_MEAS_SIZE);
-			s->used = true;
-		}
-	}
-	return s;
-}
-
 int utpm_counters_restore(struct utpm_root *r, u64 v, const u8 *blob, size_t len)
 {
 	static u8 plain[UTPM_TABLE_MAX_SETS * UTPM_TABLE_SET];
@@ -243,7 +225,7 @@ int utpm_counters_restore(struct utpm_root *r, u64 v, const u8 *blob, size_t len
 				ret = TV_EINVAL;
 				goto out;
 			}
-		needed += !set_of_owner(r, owner);
+		needed += !find_set(r, owner);
 	}
 	if (needed > free) {
 		ret = TV_ENOSPC;
@@ -251,7 +233,7 @@ int utpm_counters_restore(struct utpm_root *r, u64 v, const u8 *blob, size_t len
 	}
 	for (u32 j = 0; j < n; j++) {
 		const u8 *e = plain + j * UTPM_TABLE_SET;
-		struct utpm_counter_set *s = restore_slot(r, e);
+		struct utpm_counter_set *s = take_set(r, e);
 
 		for (unsigned int c = 0; c < UTPM_COUNTERS_PER_PAL; c++)
 			s->value[c] = get_be64(e + UTPM_MEAS_SIZE + 8 * c);

@@ -38,6 +38,7 @@ int secrets_create(void)
 {
 	u8 entropy[UTPM_MIN_ENTROPY];
 	const u8 *master = NULL;
+	bool durable;
 	u32 kind;
 	int ret;
 
@@ -47,7 +48,8 @@ int secrets_create(void)
 	if (kind & TV_HANDOFF_MASTER)
 		master = secret_handoff.master;
 	/* A counter only for a kept secret: an ephemeral one dies with the monitor. */
-	if ((kind & TV_HANDOFF_MASTER) && (kind & TV_HANDOFF_SALT_KEY))
+	durable = (kind & TV_HANDOFF_MASTER) && (kind & TV_HANDOFF_SALT_KEY);
+	if (durable)
 		tpm_take_salt_key(secret_handoff.salt_handle, secret_handoff.salt_x,
 				  secret_handoff.salt_y);
 	if (!ret)
@@ -56,8 +58,7 @@ int secrets_create(void)
 	 * Counters that can outlive this monitor come from storage, unless the
 	 * secret is new (nothing was counted under it yet).
 	 */
-	if (!ret && (kind & TV_HANDOFF_MASTER) && (kind & TV_HANDOFF_SALT_KEY) &&
-	    !(kind & TV_HANDOFF_FRESH))
+	if (!ret && durable && !(kind & TV_HANDOFF_FRESH))
 		utpm_counters_forget(&root);
 	secure_wipe(entropy, sizeof(entropy));
 	secure_wipe(&secret_handoff, sizeof(secret_handoff));

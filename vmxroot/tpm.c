@@ -363,9 +363,8 @@ void tpm_wipe(void)
 {
 	tpm2_counter_wipe(&job);
 	job_running = false;
-	commit.pal = NULL;
-	commit.staged = commit.incrementing = false;
-	secure_wipe(commit.blob, sizeof(commit.blob));
+	commit.pal = NULL;	/* wiped with the PALs: nothing to tell it */
+	commit_end(0);
 	secure_wipe(&req, sizeof(req));
 	secure_wipe(&creq, sizeof(creq));
 }

@@ -157,32 +157,29 @@ static int stored_value(const char *path, uint64_t *v)
 	return err;
 }
 
-int tv_counters_store_staged(int fd)
+/* The table the monitor gives for op (EXPORT, STAGED), durably into path. */
+static int fetch_store(int fd, uint32_t op, const char *path)
 {
 	struct tv_counters *c = calloc(1, sizeof(*c));
 	int err;
 
 	if (!c)
 		return -ENOMEM;
-	err = counters_ioctl(fd, c, TV_COUNTERS_STAGED);
-	if (!err)
-		err = store(tv_counters_path(), c->table, c->len);
-	free(c);
-	return err;
-}
-
-static int save_fd(int fd, const char *path)
-{
-	struct tv_counters *c = calloc(1, sizeof(*c));
-	int err;
-
-	if (!c)
-		return -ENOMEM;
-	err = counters_ioctl(fd, c, TV_COUNTERS_EXPORT);
+	err = counters_ioctl(fd, c, op);
 	if (!err)
 		err = store(path, c->table, c->len);
 	free(c);
 	return err;
+}
+
+int tv_counters_store_staged(int fd)
+{
+	return fetch_store(fd, TV_COUNTERS_STAGED, tv_counters_path());
+}
+
+static int save_fd(int fd, const char *path)
+{
+	return fetch_store(fd, TV_COUNTERS_EXPORT, path);
 }
 
 /* path, else path.prev; the first error if neither is taken. */
